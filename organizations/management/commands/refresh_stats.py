@@ -1,0 +1,38 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from organizations.models import FiguresSource, Organization
+from organizations.stats import refresh_figures
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute organizations' headline figures (projects, as coordinator, EC funding, "
+        "partners, countries) from their participations."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("slugs", nargs="*", help="Only these organizations (default: all).")
+        parser.add_argument(
+            "--include-edited",
+            action="store_true",
+            help="Also replace figures that the editors entered by hand.",
+        )
+
+    def handle(self, *args, slugs, include_edited, **options):
+        organizations = Organization.objects.all()
+        if slugs:
+            organizations = organizations.filter(slug__in=slugs)
+            missing = sorted(set(slugs) - set(organizations.values_list("slug", flat=True)))
+            if missing:
+                raise CommandError(f"No organization with the slug: {', '.join(missing)}")
+        count = refresh_figures(organizations, keep_edited=not include_edited)
+        skipped = 0
+        if not include_edited:
+            skipped = organizations.filter(figures_source=FiguresSource.EDITORS).count()
+        message = f"Refreshed the figures of {count} organization(s)."
+        if skipped:
+            message += (
+                f" Left {skipped} with figures entered by the editors alone "
+                "(--include-edited replaces them)."
+            )
+        self.stdout.write(self.style.SUCCESS(message))

@@ -1,0 +1,316 @@
+from django.apps import apps
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django_countries.fields import CountryField
+
+
+class Kind(models.TextChoices):
+    NGO = "ngo", "NGO / Association"
+    UNIVERSITY = "university", "University"
+    RESEARCH = "research", "Research organisation"
+    COMPANY = "company", "Company"
+    PUBLIC_BODY = "public_body", "Public body"
+    OTHER = "other", "Other"
+
+
+class Sector(models.TextChoices):
+    HEALTH = "health", "Health"
+    DIGITAL = "digital", "Digital and ICT"
+    ENERGY = "energy", "Energy"
+    ENVIRONMENT = "environment", "Climate and environment"
+    FOOD = "food", "Food and agriculture"
+    TRANSPORT = "transport", "Transport and mobility"
+    MATERIALS = "materials", "Materials and manufacturing"
+    SPACE = "space", "Space"
+    SECURITY = "security", "Security"
+    SOCIETY = "society", "Society and culture"
+    OTHER = "other", "Other"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class CollaborationRole(models.TextChoices):
+    COORDINATOR = "coordinator", "Coordinator"
+    CORE_PARTNER = "core_partner", "Core partner"
+    SPECIALIST_CONTRIBUTOR = "specialist_contributor", "Specialist contributor"
+    OCCASIONAL_PARTICIPANT = "occasional_participant", "Occasional participant"
+
+
+class Reach(models.TextChoices):
+    REGIONAL = "regional", "Regional"
+    NATIONAL = "national", "National"
+    EUROPEAN = "european", "European"
+    GLOBAL = "global", "Global"
+
+
+class FiguresSource(models.TextChoices):
+    COMPUTED = "computed", "Computed from participations"
+    EDITORS = "editors", "Entered by the editors"
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Staff see drafts (with a banner); everyone else sees published profiles only."""
+        if user.is_active and user.is_staff:
+            return self
+        return self.published()
+
+    def recently_updated(self):
+        return self.order_by("-updated_at")
+
+    def for_profile(self):
+        """Everything the profile page shows, in a fixed number of queries."""
+        return self.prefetch_related(
+            "capabilities",
+            "analysis_notes",
+            Prefetch(
+                "expertise_areas",
+                queryset=ExpertiseArea.objects.annotate(num_projects=Count("projects")),
+            ),
+            Prefetch(
+                "participations",
+                # A string reference keeps the apps' dependency one way (projects -> organizations).
+                queryset=apps.get_model("projects", "Participation")
+                .objects.select_related("project")
+                .order_by("-project__start_date", "project__acronym"),
+            ),
+        )
+
+
+class Organization(models.Model):
+    # Identity
+    name = models.CharField(
+        max_length=255, help_text='The name visitors know, e.g. "GPOH". Shown as the page title.'
+    )
+    legal_name = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text='The registered name, e.g. "GPOH GEMEINNUTZIGE GMBH", as CORDIS writes it.',
+    )
+    short_name = models.CharField(
+        max_length=100, blank=True, help_text="An acronym or short form, if it has one."
+    )
+    slug = models.SlugField(
+        max_length=255,
+        unique=True,
+        help_text="The address of the profile: /organizations/<slug>/. Changing it breaks links.",
+    )
+    tagline = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="One sentence under the name: who they are and what they are known for.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
+    sector = models.CharField(max_length=20, choices=Sector, blank=True)
+    country = CountryField(blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    website = models.URLField(blank=True)
+    pic = models.CharField(
+        "PIC",
+        max_length=20,
+        blank=True,
+        help_text="The Participant Identification Code (CORDIS organisationID); "
+        "imports match on it.",
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text="Drafts are visible to staff only; published profiles are public.",
+    )
+
+    # Narrative (Markdown: links, lists, emphasis)
+    core_work = models.TextField(
+        "what they do",
+        blank=True,
+        help_text="Their core work in a paragraph or two: what they contribute to research. "
+        "Markdown allowed.",
+    )
+    early_focus = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="A short phrase for what their first projects were about.",
+    )
+    recent_focus = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="A short phrase for what their latest projects are about.",
+    )
+    trajectory = models.TextField(
+        "evolution and trajectory",
+        blank=True,
+        help_text="How their focus has shifted over time, with the projects that show it. "
+        "Markdown allowed.",
+    )
+    trajectory_summary = models.TextField(
+        blank=True,
+        help_text="One or two sentences: where they are heading and who should care. "
+        "Markdown allowed.",
+    )
+    collaboration_role = models.CharField(
+        max_length=30,
+        choices=CollaborationRole,
+        blank=True,
+        help_text="The part they usually play in a consortium.",
+    )
+    reach = models.CharField(
+        max_length=10, choices=Reach, blank=True, help_text="How far their partnerships reach."
+    )
+    collaboration_narrative = models.TextField(
+        blank=True,
+        help_text="How they work in consortia, and what that means for a future partner. "
+        "Markdown allowed.",
+    )
+    network_narrative = models.TextField(
+        blank=True,
+        help_text="Who their partners are and where: the shape of their network. Markdown allowed.",
+    )
+    why_partner = models.TextField(
+        "why partner with them",
+        blank=True,
+        help_text="What sets them apart: why a consortium would want them. Markdown allowed.",
+    )
+    capabilities = models.ManyToManyField(
+        "Capability",
+        blank=True,
+        related_name="organizations",
+        help_text="Cross-sector capabilities, shown as tags at the end of the profile.",
+    )
+
+    # Headline figures, stored for fast lists and sorting; see organizations/stats.py.
+    project_count = models.PositiveIntegerField("projects", default=0)
+    coordinator_count = models.PositiveIntegerField("as coordinator", default=0)
+    total_ec_funding = models.DecimalField(
+        "total EC funding (EUR)", max_digits=14, decimal_places=2, default=0
+    )
+    partner_count = models.PositiveIntegerField("unique partners", default=0)
+    partner_country_count = models.PositiveIntegerField("partner countries", default=0)
+    figures_source = models.CharField(
+        max_length=10,
+        choices=FiguresSource,
+        default=FiguresSource.COMPUTED,
+        help_text='Choose "Entered by the editors" to type the figures in for an organization '
+        "without participation data; refresh_stats then leaves them alone. An import of "
+        "CORDIS data replaces them with computed ones.",
+    )
+    figures_computed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pic"], condition=~Q(pic=""), name="organization_pic_unique_when_set"
+            ),
+            models.CheckConstraint(
+                condition=Q(total_ec_funding__gte=0), name="organization_funding_not_negative"
+            ),
+        ]
+        indexes = [
+            # Home page: "recently updated profiles".
+            models.Index(fields=["-updated_at"], name="organization_updated_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("organizations:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_draft(self):
+        return self.status == Status.DRAFT
+
+    @property
+    def figures_are_computed(self):
+        return self.figures_source == FiguresSource.COMPUTED
+
+    def mark_figures_edited(self):
+        self.figures_source = FiguresSource.EDITORS
+        self.figures_computed_at = None
+
+
+class Capability(models.Model):
+    name = models.CharField(max_length=150, unique=True)
+    slug = models.SlugField(max_length=150, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "capabilities"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("organizations:list") + f"?capability={self.slug}"
+
+
+class ExpertiseArea(models.Model):
+    class Level(models.TextChoices):
+        PRIMARY = "primary", "Primary"
+        SECONDARY = "secondary", "Secondary"
+        EMERGING = "emerging", "Emerging"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="expertise_areas"
+    )
+    name = models.CharField(max_length=200)
+    level = models.CharField(max_length=10, choices=Level, default=Level.PRIMARY)
+    evidence = models.TextField(
+        blank=True, help_text="A sentence or two on the projects or keywords that show it."
+    )
+    projects = models.ManyToManyField(
+        "projects.Project",
+        blank=True,
+        related_name="expertise_areas",
+        help_text='The projects that show this expertise; the card says "N projects".',
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text="Cards are shown in this order.")
+
+    class Meta:
+        ordering = ["organization", "order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return self.organization.get_absolute_url() + "#expertise"
+
+
+class AnalysisNote(models.Model):
+    class NoteKind(models.TextChoices):
+        DATA_CONFIDENCE = "data_confidence", "Data confidence"
+        METHOD = "method", "Method"
+        OTHER = "other", "Other"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="analysis_notes"
+    )
+    kind = models.CharField(max_length=20, choices=NoteKind, default=NoteKind.DATA_CONFIDENCE)
+    body = models.TextField(
+        help_text="What a reader should keep in mind about this profile, e.g. how thin the "
+        "evidence is. Markdown allowed."
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organization", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} note on {self.organization}"
+
+    def get_absolute_url(self):
+        return self.organization.get_absolute_url() + "#analysis-note"

@@ -1,0 +1,51 @@
+import getpass
+import os
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.roles import make_editor
+
+
+class Command(BaseCommand):
+    help = (
+        "Create (or promote) an editor: a staff account that curates profiles, projects and "
+        "keywords in the admin, without access to users and groups."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--email", default="")
+        parser.add_argument(
+            "--noinput",
+            action="store_true",
+            help="Read the password from the EDITOR_PASSWORD environment variable.",
+        )
+
+    def handle(self, *args, username, email, noinput, **options):
+        User = get_user_model()
+        user, created = User.objects.get_or_create(username=username, defaults={"email": email})
+        if created or noinput:
+            password = self._password(user, noinput)
+            user.set_password(password)
+            user.save()
+        make_editor(user)
+        verb = "Created" if created else "Made"
+        self.stdout.write(self.style.SUCCESS(f"{verb} editor {username}."))
+
+    def _password(self, user, noinput):
+        if noinput:
+            password = os.environ.get("EDITOR_PASSWORD")
+            if not password:
+                raise CommandError("Set EDITOR_PASSWORD when using --noinput.")
+        else:
+            password = getpass.getpass("Password: ")
+            if password != getpass.getpass("Password (again): "):
+                raise CommandError("The two passwords differ.")
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        return password

@@ -1,0 +1,35 @@
+from django.contrib.sitemaps import Sitemap
+
+from organizations.models import Organization
+from projects.models import Keyword, Project
+
+
+class OrganizationSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Organization.objects.published().only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, organization):
+        return organization.updated_at
+
+
+class ProjectSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Project.objects.only("slug").order_by("pk")
+
+
+class KeywordSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Keyword.objects.only("slug").order_by("pk")
+
+
+SITEMAPS = {
+    "organizations": OrganizationSitemap,
+    "projects": ProjectSitemap,
+    "keywords": KeywordSitemap,
+}

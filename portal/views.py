@@ -1,0 +1,43 @@
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.views.generic import TemplateView
+
+from organizations.models import Organization
+from portal.mixins import PageMixin
+from projects.models import Keyword, Project
+
+RECENT_PROFILES = 6
+
+
+class HomeView(PageMixin, TemplateView):
+    template_name = "portal/home.html"
+    page_description = "Research organizations and the EU-funded projects they take part in."
+
+    def get_context_data(self, **kwargs):
+        published = Organization.objects.published()
+        return super().get_context_data(
+            organization_count=published.count(),
+            project_count=Project.objects.count(),
+            keyword_count=Keyword.objects.count(),
+            recent=published.recently_updated()[:RECENT_PROFILES],
+            **kwargs,
+        )
+
+
+def healthz(request):
+    """For load balancers: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as error:  # any database failure means "unhealthy"
+        return JsonResponse({"status": "error", "database": str(error)}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -1,0 +1,47 @@
+from django.contrib import admin
+
+from projects.models import Keyword, Participation, Project
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    fields = ["organization", "role", "order", "ec_contribution", "notable_rank", "highlight"]
+    autocomplete_fields = ["organization"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organization")
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    fieldsets = [
+        (None, {"fields": ["acronym", "title", "slug", "cordis_id", "status"]}),
+        (
+            "Programme",
+            {
+                "fields": [
+                    "framework_programme",
+                    "funding_scheme",
+                    "call",
+                    ("start_date", "end_date"),
+                ]
+            },
+        ),
+        ("Money", {"fields": [("total_cost", "ec_max_contribution")]}),
+        ("Content", {"fields": ["objective", "keywords"]}),
+    ]
+    inlines = [ParticipationInline]
+    autocomplete_fields = ["keywords"]
+    prepopulated_fields = {"slug": ["acronym"]}
+    list_display = ["acronym", "title", "framework_programme", "start_date", "end_date"]
+    list_filter = ["framework_programme"]
+    search_fields = ["acronym", "title", "=cordis_id"]
+    show_full_result_count = False
+
+
+@admin.register(Keyword)
+class KeywordAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
