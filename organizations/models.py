@@ -203,8 +203,17 @@ class Organization(models.Model):
     )
     figures_computed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the profile was last published (or reviewed and published again).",
+    )
+    # Optimistic locking: every save through the admin must carry the version it started
+    # from, so that a second editor's save cannot silently overwrite the first one's.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -228,6 +237,19 @@ class Organization(models.Model):
 
     def get_absolute_url(self):
         return reverse("organizations:detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        # updated_at and published_at come from one clock reading, so that a profile just
+        # published is not "changed since publication".
+        now = timezone.now()
+        self.updated_at = now
+        if self.status == Status.DRAFT:
+            self.published_at = None
+        elif self.published_at is None:
+            self.published_at = now
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at", "published_at"}
+        super().save(*args, **kwargs)
 
     @property
     def is_draft(self):
