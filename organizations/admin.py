@@ -1,13 +1,24 @@
+import reversion
 from django import forms
 from django.apps import apps
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from reversion.models import Version
+from reversion_compare.admin import CompareVersionAdmin
 
+from organizations.drafting import draft_from_data
 from organizations.models import (
     AnalysisNote,
     Capability,
     ExpertiseArea,
     FiguresSource,
     Organization,
+    Status,
 )
 
 FIGURES = [
@@ -22,6 +33,11 @@ FIGURES = [
 class OrganizationForm(forms.ModelForm):
     # No Meta: the admin builds the form for Organization from the fieldsets below.
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "version" in self.fields:
+            self.fields["version"].widget = forms.HiddenInput()
+
     def clean(self):
         cleaned = super().clean()
         figures_changed = any(name in self.changed_data for name in FIGURES)
@@ -31,7 +47,59 @@ class OrganizationForm(forms.ModelForm):
                 "To type the figures in, choose “Entered by the editors”: computed figures "
                 "are replaced the next time they are refreshed.",
             )
+        self._check_version(cleaned.get("version"))
         return cleaned
+
+    def _check_version(self, version):
+        """Refuse the save if someone else saved the profile since this form was opened.
+
+        The admin runs form validation and saving in one transaction, so the row lock taken
+        here holds until this save commits: two saves cannot both pass the check.
+        """
+        if self.instance._state.adding or version is None:
+            return
+        current = (
+            Organization.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if current is not None and current != version:
+            raise ValidationError(
+                "Someone else saved this profile while you were editing it (%(last)s). Your "
+                "changes have not been saved. Open the profile again to see theirs, then redo "
+                "yours.",
+                params={"last": last_change_text(self.instance)},
+                code="stale_version",
+            )
+
+
+def last_change_text(organization):
+    version = Version.objects.get_for_object(organization).select_related("revision__user").first()
+    if version is None:
+        return "outside the admin"
+    user = version.revision.user or "an import or script"
+    when = date_format(timezone.localtime(version.revision.date_created), "j M Y, H:i")
+    return f"last saved by {user} on {when}"
+
+
+class NeedsReviewFilter(admin.SimpleListFilter):
+    title = "needs review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("no_narrative", "Published without narrative"),
+            ("changed", "Changed since publication"),
+        ]
+
+    def queryset(self, request, queryset):
+        published = queryset.filter(status=Status.PUBLISHED)
+        if self.value() == "no_narrative":
+            return published.filter(core_work="")
+        if self.value() == "changed":
+            return published.filter(updated_at__gt=F("published_at"))
+        return queryset
 
 
 class ExpertiseAreaInline(admin.StackedInline):
@@ -59,10 +127,18 @@ class ParticipationInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("project")
 
+    def get_readonly_fields(self, request, obj=None):
+        # The CORDIS import owns who took part, in which role and for how much; editors
+        # choose and describe the notable projects.
+        if request.user.is_superuser:
+            return []
+        return ["project", "role", "ec_contribution"]
+
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(CompareVersionAdmin):
     form = OrganizationForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # Fieldsets follow the order of the profile page's sections.
     fieldsets = [
         (
@@ -76,7 +152,8 @@ class OrganizationAdmin(admin.ModelAdmin):
                     ("kind", "sector"),
                     ("country", "city"),
                     ("website", "pic"),
-                    "status",
+                    ("status", "public_page"),
+                    "version",
                 ]
             },
         ),
@@ -89,7 +166,8 @@ class OrganizationAdmin(admin.ModelAdmin):
                     ("total_ec_funding", "partner_count", "partner_country_count"),
                     "figures_computed_at",
                 ],
-                "description": "Computed from the participations unless entered by the editors.",
+                "description": "Computed from the imported participations. Organizations "
+                "without participation data can have figures entered by the editors.",
             },
         ),
         ("What they do", {"fields": ["core_work"]}),
@@ -110,17 +188,59 @@ class OrganizationAdmin(admin.ModelAdmin):
         ("Why partner with them", {"fields": ["why_partner"]}),
         ("Cross-sector capabilities", {"fields": ["capabilities"]}),
     ]
-    readonly_fields = ["figures_computed_at"]
     inlines = [ExpertiseAreaInline, ParticipationInline, AnalysisNoteInline]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["capabilities"]
     list_display = ["name", "kind", "country", "status", "project_count", "updated_at"]
-    list_filter = ["status", "kind", "sector", "country"]
+    list_filter = ["status", NeedsReviewFilter, "kind", "sector", "country"]
     search_fields = ["name", "legal_name", "short_name", "=pic"]
+    actions = ["publish", "unpublish", "draft_sections_from_data"]
     # Counting every row again for "N of M" is slow on large tables; the paginator counts once.
     show_full_result_count = False
     list_per_page = 50
     save_on_top = True
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["figures_computed_at", "public_page"]
+        if obj is not None and obj.participations.exists():
+            # Figures of an organization with participation data come from that data.
+            readonly += ["figures_source", *FIGURES]
+        return readonly
+
+    @admin.display(description="Public page")
+    def public_page(self, obj):
+        if obj is None or obj.pk is None:
+            return "Available once saved."
+        label = "Preview as the public will see it" if obj.is_draft else "View on the site"
+        return format_html('<a href="{}" target="_blank">{}</a>', obj.get_absolute_url(), label)
+
+    @admin.action(description="Publish the selected profiles (or mark them reviewed)")
+    def publish(self, request, queryset):
+        self._set_status(request, queryset, Status.PUBLISHED, "Published")
+
+    @admin.action(description="Unpublish the selected profiles (back to draft)")
+    def unpublish(self, request, queryset):
+        self._set_status(request, queryset, Status.DRAFT, "Unpublished")
+
+    def _set_status(self, request, queryset, status, verb):
+        # One save per profile, so that each change is in its history with who and when.
+        for organization in queryset:
+            organization.status = status
+            organization.published_at = None  # save() stamps a new publication date
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment(f"{verb} from the list of profiles.")
+                organization.save()
+        self.message_user(request, f"{verb} {len(queryset)} profile(s).", messages.SUCCESS)
+
+    @admin.action(description="Draft empty sections from the project data")
+    def draft_sections_from_data(self, request, queryset):
+        for organization in queryset:
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment("Drafted empty sections from the project data.")
+                draft = draft_from_data(organization)
+            self.message_user(request, str(draft), messages.INFO)
 
 
 @admin.register(Capability)

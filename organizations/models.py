@@ -1,3 +1,4 @@
+import reversion
 from django.apps import apps
 from django.db import models
 from django.db.models import Count, Prefetch, Q
@@ -101,7 +102,8 @@ class Organization(models.Model):
     slug = models.SlugField(
         max_length=255,
         unique=True,
-        help_text="The address of the profile: /organizations/<slug>/. Changing it breaks links.",
+        help_text="The last part of the profile's address (/organizations/gpoh/ for gpoh). "
+        "Changing it breaks links.",
     )
     tagline = models.CharField(
         max_length=300,
@@ -235,21 +237,28 @@ class Organization(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("organizations:detail", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
         # updated_at and published_at come from one clock reading, so that a profile just
         # published is not "changed since publication".
         now = timezone.now()
         self.updated_at = now
+        if not self._state.adding:
+            self.version += 1
         if self.status == Status.DRAFT:
             self.published_at = None
         elif self.published_at is None:
             self.published_at = now
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at", "published_at"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "updated_at",
+                "published_at",
+                "version",
+            }
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("organizations:detail", kwargs={"slug": self.slug})
 
     @property
     def is_draft(self):
@@ -336,3 +345,11 @@ class AnalysisNote(models.Model):
 
     def get_absolute_url(self):
         return self.organization.get_absolute_url() + "#analysis-note"
+
+
+# History (django-reversion): a profile's version holds its expertise areas and notes, so
+# restoring it restores them too. Participations are not followed: a restore must never
+# delete imported data.
+reversion.register(ExpertiseArea)
+reversion.register(AnalysisNote)
+reversion.register(Organization, follow=["expertise_areas", "analysis_notes"])

@@ -1,16 +1,39 @@
-"""The editor role: staff who curate content, without access to users and groups."""
+"""The editor role: staff who curate content, with no say over users, groups or imported data."""
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 EDITORS_GROUP = "Editors"
 
-# Editors add, change, delete and view everything editorial; users and groups stay with admins.
-EDITOR_APPS = ("organizations", "projects")
+# (app label, model, actions): exactly what curating needs. Projects and participations come
+# from the CORDIS import, so editors change their texts (objective, keywords, highlights) but
+# do not add or delete them; profiles are unpublished, not deleted.
+EDITOR_PERMISSIONS = [
+    ("organizations", "organization", ["view", "add", "change"]),
+    ("organizations", "expertisearea", ["view", "add", "change", "delete"]),
+    ("organizations", "analysisnote", ["view", "add", "change", "delete"]),
+    ("organizations", "capability", ["view", "add", "change", "delete"]),
+    ("projects", "keyword", ["view", "add", "change", "delete"]),
+    ("projects", "project", ["view", "change"]),
+    ("projects", "participation", ["view", "change"]),
+]
+
+
+def editor_permissions():
+    wanted = Q(pk__in=[])
+    for app_label, model, actions in EDITOR_PERMISSIONS:
+        wanted |= Q(
+            content_type__app_label=app_label,
+            content_type__model=model,
+            codename__in=[f"{action}_{model}" for action in actions],
+        )
+    return Permission.objects.filter(wanted)
 
 
 def ensure_editors_group():
+    """Create the Editors group, or reset its permissions to exactly the editor's."""
     group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
-    group.permissions.set(Permission.objects.filter(content_type__app_label__in=EDITOR_APPS))
+    group.permissions.set(editor_permissions())
     return group
 
 

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_countries",
     "django_filters",
+    "reversion",
+    "reversion_compare",
     "portal",
     "organizations",
     "projects",

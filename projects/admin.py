@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import Count
 
+from projects.keywords import merge_keywords
 from projects.models import Keyword, Participation, Project
 
 
@@ -45,3 +47,15 @@ class KeywordAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = ["merge"]
+
+    @admin.action(description="Merge the selected keywords into one", permissions=["delete"])
+    def merge(self, request, queryset):
+        keywords = list(queryset.annotate(n=Count("projects")).order_by("-n", "pk"))
+        if len(keywords) < 2:
+            self.message_user(request, "Select two keywords or more to merge.", messages.WARNING)
+            return
+        kept, duplicates = keywords[0], keywords[1:]
+        merge_keywords(kept, duplicates)
+        names = ", ".join(k.name for k in duplicates)
+        self.message_user(request, f"Merged {names} into {kept.name}.", messages.SUCCESS)

@@ -1,3 +1,6 @@
+import os
+import shutil
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -31,3 +34,39 @@ def editor_client(client, editor):
 def staff_client(client, staff):
     client.force_login(staff)
     return client
+
+
+# Browser tests: Playwright driving Debian's Chromium; nothing here downloads a browser.
+CHROMIUM = "/usr/bin/chromium"
+
+requires_chromium = pytest.mark.skipif(
+    shutil.which(CHROMIUM) is None,
+    reason=f"{CHROMIUM} is missing (apt-get install -y chromium); .ci/run installs it",
+)
+
+
+@pytest.fixture
+def page(live_server):
+    # Django's live server runs in a thread beside Playwright's event loop.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": 1280, "height": 900}
+        )
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()

@@ -1,3 +1,4 @@
+import reversion
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.text import slugify
@@ -19,6 +20,15 @@ class Command(BaseCommand):
         if Organization.objects.filter(slug=demo.GPOH["slug"]).exists():
             self.stdout.write("The demo profile is already there; left it as it is.")
             return
+        # The first version in the profile's history, so that editors can always go back to it.
+        with reversion.create_revision():
+            reversion.set_comment("Loaded the demo content.")
+            gpoh = self._gpoh(projects)
+        self.stdout.write(
+            self.style.SUCCESS(f"Loaded the demo profile at {gpoh.get_absolute_url()}")
+        )
+
+    def _gpoh(self, projects):
         gpoh = Organization.objects.create(**demo.GPOH)
         gpoh.capabilities.set(
             Capability.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0]
@@ -36,9 +46,7 @@ class Command(BaseCommand):
         gpoh.analysis_notes.create(
             kind=AnalysisNote.NoteKind.DATA_CONFIDENCE, body=demo.ANALYSIS_NOTE
         )
-        self.stdout.write(
-            self.style.SUCCESS(f"Loaded the demo profile at {gpoh.get_absolute_url()}")
-        )
+        return gpoh
 
     def _project(self, spec):
         fields = {k: v for k, v in spec.items() if k not in ("cordis_id", "keywords", "gpoh")}

@@ -1,0 +1,185 @@
+"""The editorial workflow: roles, publishing, review, concurrent edits, keyword merges."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from reversion.models import Version
+
+from organizations.models import Organization, Status
+from portal.roles import EDITORS_GROUP, make_editor
+from projects.models import Keyword
+from tests.admin_forms import change_form_data
+from tests.conftest import PASSWORD
+from tests.factories import make_keyword, make_organization, make_participation, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(organization):
+    return reverse("admin:organizations_organization_change", args=[organization.pk])
+
+
+def changelist_url():
+    return reverse("admin:organizations_organization_changelist")
+
+
+def post_change(client, organization, data, **changes):
+    data = dict(data)
+    for name, value in changes.items():
+        data[name] = [value]
+    return client.post(change_url(organization), data)
+
+
+# Roles
+
+
+def test_setup_roles_gives_editors_exactly_the_curation_permissions():
+    call_command("setup_roles", verbosity=0)
+    editor = get_user_model().objects.create_user("e", password=PASSWORD, is_staff=True)
+    editor.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    can = editor.has_perm
+    assert can("organizations.change_organization")
+    assert can("organizations.add_expertisearea")
+    assert can("organizations.delete_analysisnote")
+    assert can("projects.change_project")
+    assert can("projects.change_participation")
+    assert can("projects.delete_keyword")
+    assert not can("organizations.delete_organization")
+    assert not can("projects.add_participation")
+    assert not can("projects.delete_project")
+    assert not can("auth.change_user")
+    assert not can("auth.view_group")
+
+
+def test_editor_cannot_open_users_or_groups_and_can_change_profiles(editor_client):
+    gpoh = make_organization(name="GPOH")
+    assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    assert editor_client.get(reverse("admin:auth_group_changelist")).status_code == 403
+    assert editor_client.get(change_url(gpoh)).status_code == 200
+
+
+def test_imported_figures_are_read_only_for_editors(editor_client):
+    organization = make_organization()
+    make_participation(organization=organization)
+    response = editor_client.get(change_url(organization))
+    assert 'name="project_count"' not in response.content.decode()
+    bare = make_organization()
+    assert 'name="project_count"' in editor_client.get(change_url(bare)).content.decode()
+
+
+# Publishing and review
+
+
+def test_publish_and_unpublish_actions(editor_client):
+    drafts = [make_organization(status=Status.DRAFT) for _ in range(2)]
+    pks = [o.pk for o in drafts]
+    editor_client.post(changelist_url(), {"action": "publish", "_selected_action": pks})
+    assert set(Organization.objects.filter(pk__in=pks).values_list("status", flat=True)) == {
+        Status.PUBLISHED
+    }
+    assert not Organization.objects.filter(pk__in=pks, published_at=None).exists()
+    assert editor_client.get(drafts[0].get_absolute_url()).status_code == 200
+
+    editor_client.post(changelist_url(), {"action": "unpublish", "_selected_action": pks})
+    assert set(Organization.objects.filter(pk__in=pks).values_list("status", flat=True)) == {
+        Status.DRAFT
+    }
+    editor_client.logout()
+    assert editor_client.get(drafts[0].get_absolute_url()).status_code == 404
+
+
+def test_needs_review_filter(editor_client):
+    without_narrative = make_organization(name="Bare", core_work="")
+    reviewed = make_organization(name="Reviewed", core_work="We do research.")
+    changed = make_organization(name="Changed", core_work="We do research.")
+    changed.tagline = "Edited after publication"
+    changed.save()
+    make_organization(name="Draft", status=Status.DRAFT)
+
+    def names(value):
+        response = editor_client.get(changelist_url(), {"review": value})
+        return {o.name for o in response.context["cl"].result_list}
+
+    assert names("no_narrative") == {without_narrative.name}
+    assert names("changed") == {changed.name}
+    assert reviewed.name not in names("changed")
+
+
+def test_draft_page_links_to_a_preview(editor_client):
+    draft = make_organization(status=Status.DRAFT)
+    content = editor_client.get(change_url(draft)).content.decode()
+    assert "Preview as the public will see it" in content
+    assert draft.get_absolute_url() in content
+
+
+# Concurrent edits
+
+
+def test_second_save_from_the_same_version_is_refused(client, editor):
+    other = make_editor(get_user_model().objects.create_user("other", password=PASSWORD))
+    call_command("load_demo", verbosity=0)
+    gpoh = Organization.objects.get(slug="gpoh")
+
+    # Both editors open the form at the same version.
+    client.force_login(editor)
+    first_form = change_form_data(client.get(change_url(gpoh)))
+    client.force_login(other)
+    second_form = change_form_data(client.get(change_url(gpoh)))
+
+    client.force_login(editor)
+    response = post_change(client, gpoh, first_form, why_partner="The first editor's text.")
+    assert response.status_code == 302
+
+    client.force_login(other)
+    response = post_change(client, gpoh, second_form, why_partner="The second editor's text.")
+    assert response.status_code == 200
+    assert "Someone else saved this profile while you were editing it" in response.content.decode()
+    gpoh.refresh_from_db()
+    assert gpoh.why_partner == "The first editor's text."
+
+    # Reopened, the form carries the new version and saves.
+    fresh_form = change_form_data(client.get(change_url(gpoh)))
+    response = post_change(client, gpoh, fresh_form, why_partner="The second editor's text.")
+    assert response.status_code == 302
+    gpoh.refresh_from_db()
+    assert gpoh.why_partner == "The second editor's text."
+
+
+def test_every_save_is_in_the_history_with_who(editor_client, editor):
+    call_command("load_demo", verbosity=0)
+    gpoh = Organization.objects.get(slug="gpoh")
+    form = change_form_data(editor_client.get(change_url(gpoh)))
+    post_change(editor_client, gpoh, form, tagline="A new tagline.")
+    versions = Version.objects.get_for_object(gpoh)
+    assert versions.count() == 2
+    assert versions.first().revision.user == editor
+    history = editor_client.get(reverse("admin:organizations_organization_history", args=[gpoh.pk]))
+    assert editor.username in history.content.decode()
+
+
+# Keywords
+
+
+def test_keywords_are_unique_ignoring_case():
+    make_keyword("Leukemia")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Keyword.objects.create(name="leukemia", slug="leukemia-again")
+
+
+def test_merge_keywords_repoints_projects(editor_client):
+    kept = make_keyword("leukaemia")
+    duplicate = make_keyword("leukemia (blood cancer)")
+    both = make_project(keywords=[kept, duplicate])
+    only_duplicate = make_project(keywords=[duplicate])
+    make_project(keywords=[kept])
+    response = editor_client.post(
+        reverse("admin:projects_keyword_changelist"),
+        {"action": "merge", "_selected_action": [kept.pk, duplicate.pk]},
+    )
+    assert response.status_code == 302
+    assert not Keyword.objects.filter(pk=duplicate.pk).exists()
+    assert set(kept.projects.all()) >= {both, only_duplicate}
+    assert kept.projects.count() == 3
