@@ -1,6 +1,7 @@
 import reversion
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
 from organizations.models import AnalysisNote, Capability, Organization
@@ -17,7 +18,8 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         projects = {spec["cordis_id"]: self._project(spec) for spec in demo.PROJECTS}
-        if Organization.objects.filter(slug=demo.GPOH["slug"]).exists():
+        existing = Q(slug=demo.GPOH["slug"]) | Q(pic=demo.GPOH["pic"])
+        if Organization.objects.filter(existing).exists():
             self.stdout.write("The demo profile is already there; left it as it is.")
             return
         # The first version in the profile's history, so that editors can always go back to it.

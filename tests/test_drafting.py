@@ -1,0 +1,110 @@
+"""Drafts of a profile's empty sections from its project data."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from organizations.drafting import draft_from_data, suggested_reach, suggested_role
+from organizations.models import AnalysisNote, CollaborationRole, Organization, Reach
+from tests.factories import make_keyword, make_organization, make_participation, make_project
+
+pytestmark = pytest.mark.django_db
+
+CORDIS_IMI2 = Path(settings.BASE_DIR).parent / "shared" / "data" / "cordis-imi2"
+GPOH_PIC = "923133869"
+
+
+@pytest.fixture
+def imported(db):
+    call_command("import_cordis", str(CORDIS_IMI2), verbosity=0)
+
+
+def test_gpoh_draft_from_the_real_data(imported):
+    gpoh = Organization.objects.get(pic=GPOH_PIC)
+    draft = draft_from_data(gpoh)
+    gpoh.refresh_from_db()
+
+    assert gpoh.reach == Reach.EUROPEAN
+    assert gpoh.collaboration_role == CollaborationRole.SPECIALIST_CONTRIBUTOR
+    assert gpoh.collaboration_role != CollaborationRole.COORDINATOR
+    assert gpoh.early_focus.startswith("HARMONY, 2017")
+    assert gpoh.recent_focus.startswith("HARMONY PLUS, 2020")
+    assert "57 partner organizations in 12 countries" in gpoh.network_narrative
+    note = gpoh.analysis_notes.get()
+    assert note.kind == AnalysisNote.NoteKind.DATA_CONFIDENCE
+    assert "only 2 projects" in note.body
+    assert "one family of projects (HARMONY)" in note.body
+    assert "analysis note" in str(draft)
+
+
+def test_draft_never_overwrites_editor_text(db):
+    call_command("load_demo", verbosity=0)
+    call_command("import_cordis", str(CORDIS_IMI2), verbosity=0)  # matches GPOH by its PIC
+    gpoh = Organization.objects.get(slug="gpoh")
+    before = {f: getattr(gpoh, f) for f in ("early_focus", "recent_focus", "reach")}
+    areas, notes = gpoh.expertise_areas.count(), gpoh.analysis_notes.count()
+
+    draft = draft_from_data(gpoh)
+    gpoh.refresh_from_db()
+
+    assert {f: getattr(gpoh, f) for f in before} == before
+    assert gpoh.expertise_areas.count() == areas
+    assert gpoh.analysis_notes.count() == notes
+    assert "nothing to draft" in str(draft)
+
+
+def test_draft_is_deterministic_and_fills_only_once(imported):
+    gpoh = Organization.objects.get(pic=GPOH_PIC)
+    draft_from_data(gpoh)
+    gpoh.refresh_from_db()
+    first = (gpoh.early_focus, gpoh.recent_focus, gpoh.reach, gpoh.network_narrative)
+    second_draft = draft_from_data(gpoh)
+    gpoh.refresh_from_db()
+    assert (gpoh.early_focus, gpoh.recent_focus, gpoh.reach, gpoh.network_narrative) == first
+    assert gpoh.analysis_notes.count() == 1
+    assert "nothing to draft" in str(second_draft)
+
+
+def test_expertise_candidates_come_from_project_keywords():
+    leukemia, registry, genomics = (make_keyword(n) for n in ("leukemia", "registry", "genomics"))
+    organization = make_organization(country="DE")
+    first = make_project(acronym="ALPHA", keywords=[leukemia, registry])
+    second = make_project(acronym="BETA", keywords=[leukemia, genomics])
+    for project in (first, second):
+        make_participation(project=project, organization=organization)
+
+    draft_from_data(organization)
+
+    areas = list(organization.expertise_areas.order_by("order"))
+    assert [a.name for a in areas] == ["Leukemia", "Genomics", "Registry"]
+    assert areas[0].level == "primary"
+    assert set(areas[0].projects.all()) == {first, second}
+    assert "2 of its 2 projects" in areas[0].evidence
+
+
+@pytest.mark.parametrize(
+    ("projects", "coordinated", "role"),
+    [
+        (4, 2, CollaborationRole.COORDINATOR),
+        (4, 1, CollaborationRole.CORE_PARTNER),
+        (1, 0, CollaborationRole.OCCASIONAL_PARTICIPANT),
+        (5, 0, CollaborationRole.SPECIALIST_CONTRIBUTOR),
+    ],
+)
+def test_suggested_role(projects, coordinated, role):
+    assert suggested_role(projects, coordinated) == role
+
+
+@pytest.mark.parametrize(
+    ("partners", "reach"),
+    [
+        (["DE", "DE"], Reach.NATIONAL),
+        (["DE", "FR", "GB", "CH"], Reach.EUROPEAN),
+        (["DE", "FR", "GB", "CH", "US"], Reach.GLOBAL),
+        (["DE"] * 9 + ["US"], Reach.EUROPEAN),
+    ],
+)
+def test_suggested_reach(partners, reach):
+    assert suggested_reach("DE", partners) == reach
