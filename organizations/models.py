@@ -74,7 +74,10 @@ class OrganizationQuerySet(models.QuerySet):
             "analysis_notes",
             Prefetch(
                 "expertise_areas",
-                queryset=ExpertiseArea.objects.annotate(num_projects=Count("projects")),
+                # annotate() with a Count drops Meta.ordering, so the card order is explicit.
+                queryset=ExpertiseArea.objects.annotate(num_projects=Count("projects")).order_by(
+                    "order", "pk"
+                ),
             ),
             Prefetch(
                 "participations",

@@ -1,11 +1,20 @@
 """Headline figures of organizations, computed from their participations.
 
 The figures are stored on Organization so that lists can sort and filter on them cheaply;
-these functions are the one place that computes them. They work set-wise: a fixed number of
-queries whatever the number of organizations.
+these functions are the one place that computes them. They work set-wise: refresh_figures is
+one UPDATE statement whatever the number of organizations.
+
+Why SQL rather than the ORM: Django can only write aggregates per row as correlated
+subqueries (28 s for the 45,000 organizations of H2020, the partner subqueries re-joining
+participations for each organization), and bulk_update builds a CASE expression per row and
+field in Python (minutes). Grouping once and writing with UPDATE ... FROM takes about 10 s
+on PostgreSQL. The SQL is plain enough for PostgreSQL and SQLite (3.33 or later) alike.
 """
 
-from django.db.models import Count, F, Q, Sum
+from decimal import Decimal
+
+from django.apps import apps
+from django.db import connection
 from django.utils import timezone
 
 from organizations.models import FiguresSource, Organization
@@ -19,44 +28,71 @@ FIGURE_FIELDS = [
     "figures_source",
     "figures_computed_at",
 ]
+COMPUTED = FIGURE_FIELDS[:5]  # the columns of the figures query, after the organization id
+
+
+def _figures_sql(organizations):
+    """A query of (id, the five figures) for a queryset of organizations, and its
+    parameters. Organizations without participations get zeros."""
+    chosen, params = organizations.order_by().values("pk").query.sql_with_params()
+    participation = connection.ops.quote_name(
+        apps.get_model("projects", "Participation")._meta.db_table
+    )
+    organization = connection.ops.quote_name(Organization._meta.db_table)
+    sql = f"""
+        WITH chosen (id) AS ({chosen}),
+        own AS (
+            SELECT organization_id,
+                   COUNT(DISTINCT project_id) AS projects,
+                   COUNT(DISTINCT project_id) FILTER (WHERE role = 'coordinator') AS coordinated,
+                   SUM(ec_contribution) AS funding
+              FROM {participation}
+             WHERE organization_id IN (SELECT id FROM chosen)
+             GROUP BY organization_id
+        ),
+        -- Partners: the other organizations in the same projects, counted once however many
+        -- projects they share; and the countries they are in.
+        partners AS (
+            SELECT mine.organization_id,
+                   COUNT(DISTINCT theirs.organization_id) AS partners,
+                   COUNT(DISTINCT partner.country) FILTER (WHERE partner.country <> '')
+                       AS countries
+              FROM {participation} AS mine
+              JOIN {participation} AS theirs
+                ON theirs.project_id = mine.project_id
+               AND theirs.organization_id <> mine.organization_id
+              JOIN {organization} AS partner ON partner.id = theirs.organization_id
+             WHERE mine.organization_id IN (SELECT id FROM chosen)
+             GROUP BY mine.organization_id
+        ),
+        figures AS (
+            SELECT chosen.id,
+                   COALESCE(own.projects, 0) AS project_count,
+                   COALESCE(own.coordinated, 0) AS coordinator_count,
+                   COALESCE(own.funding, 0) AS total_ec_funding,
+                   COALESCE(partners.partners, 0) AS partner_count,
+                   COALESCE(partners.countries, 0) AS partner_country_count
+              FROM chosen
+              LEFT JOIN own ON own.organization_id = chosen.id
+              LEFT JOIN partners ON partners.organization_id = chosen.id
+        )
+        SELECT id, {", ".join(COMPUTED)} FROM figures
+    """
+    return sql, list(params)
 
 
 def compute_figures(organizations):
     """Return {organization id: {figure: value}} for a queryset of organizations."""
-    own = organizations.annotate(
-        n_projects=Count("participations__project", distinct=True),
-        n_coordinated=Count(
-            "participations__project",
-            distinct=True,
-            filter=Q(participations__role="coordinator"),
-        ),
-        funding=Sum("participations__ec_contribution"),
-    ).values_list("pk", "n_projects", "n_coordinated", "funding")
-
-    # Partners: the other organizations in the same projects, counted once however many
-    # projects they share.
-    partner = "participations__project__participations__organization"
-    not_self = ~Q(**{partner: F("pk")})
-    partners = organizations.annotate(
-        n_partners=Count(partner, distinct=True, filter=not_self),
-        n_countries=Count(
-            f"{partner}__country",
-            distinct=True,
-            filter=not_self & ~Q(**{f"{partner}__country": ""}),
-        ),
-    ).values_list("pk", "n_partners", "n_countries")
-
-    figures = {
-        pk: {
-            "project_count": n_projects,
-            "coordinator_count": n_coordinated,
-            "total_ec_funding": funding or 0,
-        }
-        for pk, n_projects, n_coordinated, funding in own
-    }
-    for pk, n_partners, n_countries in partners:
-        figures[pk]["partner_count"] = n_partners
-        figures[pk]["partner_country_count"] = n_countries
+    sql, params = _figures_sql(organizations)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    figures = {}
+    for pk, *values in rows:
+        figures[pk] = dict(zip(COMPUTED, values, strict=True))
+        # SQLite sums decimals as floats: give back what the model field holds.
+        funding = Decimal(str(figures[pk]["total_ec_funding"]))
+        figures[pk]["total_ec_funding"] = funding.quantize(Decimal("0.01"))
     return figures
 
 
@@ -65,16 +101,19 @@ def refresh_figures(organizations, *, keep_edited=True, batch_size=1000):
 
     With keep_edited, organizations whose figures the editors entered by hand are left alone;
     an import passes keep_edited=False because it has just brought the data the figures come
-    from. Returns the number of organizations updated.
+    from. Returns the number of organizations updated. (batch_size is no longer used: one
+    statement writes every organization's figures. It is kept for existing callers.)
     """
     if keep_edited:
         organizations = organizations.exclude(figures_source=FiguresSource.EDITORS)
-    now = timezone.now()
-    updated = []
-    for pk, values in compute_figures(organizations).items():
-        organization = Organization(pk=pk, **values)
-        organization.figures_source = FiguresSource.COMPUTED
-        organization.figures_computed_at = now
-        updated.append(organization)
-    Organization.objects.bulk_update(updated, FIGURE_FIELDS, batch_size=batch_size)
-    return len(updated)
+    sql, params = _figures_sql(organizations)
+    table = connection.ops.quote_name(Organization._meta.db_table)
+    assignments = ", ".join(f"{name} = figures.{name}" for name in COMPUTED)
+    with connection.cursor() as cursor:
+        # The statement starts with UPDATE (not WITH) so that SQLite reports the rows updated.
+        cursor.execute(
+            f"UPDATE {table} SET {assignments}, figures_source = %s, figures_computed_at = %s "
+            f"FROM ({sql}) AS figures WHERE {table}.id = figures.id",
+            [FiguresSource.COMPUTED.value, timezone.now(), *params],
+        )
+        return cursor.rowcount

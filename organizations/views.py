@@ -1,21 +1,163 @@
-from django.db.models import Count
-from django.utils.text import Truncator
-from django.views.generic import DetailView, ListView
+import csv
+import json
+from html import unescape
 
+from django.db.models import Count
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.views import View
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from organizations.filters import KEYWORD_FACET_MAX_RESULTS, OrganizationFilterSet, facets
 from organizations.models import Organization
+from organizations.search import NARRATIVE_FIELDS
 from portal.mixins import ClampedPaginationMixin, PageMixin
+from portal.templatetags.portal import render_markdown
 
 PARTNERS_SHOWN = 60
 
 
-class OrganizationListView(ClampedPaginationMixin, PageMixin, ListView):
+class FilteredListView(ClampedPaginationMixin, PageMixin, FilterView):
+    """A list page filtered by a FilterSet read from the query string.
+
+    Strict: when a value cannot be read, the page shows the form with its errors and no
+    results, with status 400. The filterset is bound even to an empty query string, so that
+    its default order applies to the bare URL too.
+    """
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.filterset.errors:
+            response_kwargs.setdefault("status", 400)
+        return super().render_to_response(context, **response_kwargs)
+
+    def query_string_without(self, *names):
+        params = self.request.GET.copy()
+        for name in names:
+            params.pop(name, None)
+        return params.urlencode()
+
+
+class OrganizationListView(FilteredListView):
     page_title = "Organizations"
-    page_description = "Research organizations taking part in EU-funded projects."
+    page_description = "Search and filter research organizations taking part in EU-funded projects."
     paginate_by = 20
+    filterset_class = OrganizationFilterSet
     template_name = "organizations/organization_list.html"
 
     def get_queryset(self):
-        return Organization.objects.visible_to(self.request.user).order_by("name", "pk")
+        # Cards show no narrative: leave the long texts in the database.
+        return Organization.objects.visible_to(self.request.user).defer(*NARRATIVE_FIELDS)
+
+    def get_context_data(self, **kwargs):
+        self.facets = facets(self.filterset, self.request) if self.filterset.is_valid() else None
+        context = super().get_context_data(**kwargs)
+        found = self.facets is not None and self.facets.count > 0
+        context.update(
+            facets=self.facets.groups if found else [],
+            keyword_facet_limit=KEYWORD_FACET_MAX_RESULTS,
+            corrected_text=self.filterset.corrected_text if found else "",
+            export_query=self.query_string_without("page"),
+            export_limit=EXPORT_LIMIT,
+        )
+        return context
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if self.facets is not None:
+            paginator.count = self.facets.count  # counted with the facets: no second query
+        return paginator
+
+
+# Export ------------------------------------------------------------------------------------
+
+EXPORT_LIMIT = 10_000  # rows per export; the page says so
+EXPORT_FIELDS = [
+    "name",
+    "slug",
+    "legal_name",
+    "short_name",
+    "kind",
+    "sector",
+    "country",
+    "city",
+    "website",
+    "project_count",
+    "coordinator_count",
+    "total_ec_funding",
+    "partner_count",
+    "partner_country_count",
+]
+# A cell starting with one of these is a formula to a spreadsheet: quote it (OWASP's advice).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class OrganizationExportView(View):
+    """The organizations page's results as CSV or JSON: same parameters, same order, streamed.
+
+    Up to EXPORT_LIMIT rows; invalid parameters give 400 with the form's errors as text.
+    """
+
+    def get(self, request, fmt):
+        filterset = OrganizationFilterSet(
+            request.GET,
+            queryset=Organization.objects.visible_to(request.user),
+            request=request,
+        )
+        if not filterset.is_valid():
+            return HttpResponseBadRequest(
+                filterset.errors.as_text(), content_type="text/plain; charset=utf-8"
+            )
+        rows = filterset.qs.values(*EXPORT_FIELDS)[:EXPORT_LIMIT].iterator(chunk_size=1000)
+        rows = (
+            {**row, "url": request.build_absolute_uri(_profile_path(row["slug"]))} for row in rows
+        )
+        if fmt == "csv":
+            response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv")
+        else:
+            response = StreamingHttpResponse(_json_lines(rows), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="organizations.{fmt}"'
+        return response
+
+
+def _profile_path(slug):
+    return reverse("organizations:detail", kwargs={"slug": slug})
+
+
+class _Echo:
+    """csv.writer writes to it and gets the line back, so each row can be streamed."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_lines(rows):
+    columns = [*EXPORT_FIELDS, "url"]
+    writer = csv.writer(_Echo())
+    yield writer.writerow(columns)
+    for row in rows:
+        yield writer.writerow([_csv_cell(row[column]) for column in columns])
+
+
+def _csv_cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _json_lines(rows):
+    yield "["
+    separator = "\n"
+    for row in rows:
+        row["total_ec_funding"] = float(row["total_ec_funding"])
+        yield separator + json.dumps(row, ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]\n"
 
 
 class OrganizationDetailView(PageMixin, DetailView):
@@ -29,7 +171,8 @@ class OrganizationDetailView(PageMixin, DetailView):
         return self.object.name
 
     def get_page_description(self):
-        text = self.object.tagline or self.object.core_work
+        # The narrative is Markdown: describe the page with its text, not its markup.
+        text = self.object.tagline or unescape(strip_tags(render_markdown(self.object.core_work)))
         return Truncator(text).chars(160) if text else f"{self.object.name}: research profile."
 
     def get_context_data(self, **kwargs):

@@ -28,5 +28,12 @@ class ClampedPaginationMixin:
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
+        number = self.request.GET.get("page")
+        # get_page() turns page=0 and page=-5 into the last page; the first is nearer.
+        try:
+            if int(number) < 1:
+                number = 1
+        except (TypeError, ValueError):
+            pass  # not a number: get_page() shows the first page
+        page = paginator.get_page(number)
         return paginator, page, page.object_list, page.has_other_pages()

@@ -1,4 +1,5 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 
 from organizations.models import Organization
 from projects.models import Keyword, Project
@@ -12,6 +13,10 @@ class OrganizationSitemap(Sitemap):
 
     def lastmod(self, organization):
         return organization.updated_at
+
+    def get_latest_lastmod(self):
+        # One aggregate for the sitemap index, instead of loading every profile.
+        return Organization.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class ProjectSitemap(Sitemap):

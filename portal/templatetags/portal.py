@@ -1,6 +1,7 @@
-"""Template filters shared by every page: safe Markdown and money."""
+"""Template filters shared by every page: safe Markdown, safe links and money."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from urllib.parse import urlsplit
 
 import markdown as markdown_lib
 import nh3
@@ -34,11 +35,30 @@ def markdown(text):
     return mark_safe(render_markdown(text))  # noqa: S308 - sanitized by nh3 above
 
 
+@register.filter
+def web_url(value):
+    """`value` if it is an http(s) address, else "".
+
+    For links from stored data (e.g. an imported website): URLField validates forms only, and
+    a "javascript:" address would run script when clicked.
+    """
+    url = (value or "").strip()
+    # urlsplit drops the tabs and newlines that browsers ignore inside a scheme too.
+    return url if urlsplit(url).scheme.lower() in {"http", "https"} else ""
+
+
 def _decimal(value):
     try:
-        return Decimal(value)
+        amount = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
         return None
+    # NaN and infinity are not amounts: show nothing rather than fail the page.
+    return amount if amount.is_finite() else None
+
+
+def _sign(amount, shown):
+    """A minus sign, unless the amount rounds to zero (no "-€0")."""
+    return "-" if amount < 0 and shown else ""
 
 
 @register.filter
@@ -47,7 +67,11 @@ def euro(value):
     amount = _decimal(value)
     if amount is None:
         return ""
-    return f"€{amount:,.0f}"
+    whole = abs(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"{_sign(amount, whole)}€{whole:,}"
+
+
+SHORT_UNITS = ["", "K", "M", "B"]
 
 
 @register.filter
@@ -56,10 +80,16 @@ def euro_short(value):
     amount = _decimal(value)
     if amount is None:
         return ""
-    for threshold, suffix in ((Decimal(10**9), "B"), (Decimal(10**6), "M"), (Decimal(10**3), "K")):
-        if abs(amount) >= threshold:
-            scaled = amount / threshold
-            # One decimal below ten (€1.2M), none above (€842K); no trailing ".0".
-            text = f"{scaled:.1f}" if scaled < 10 else f"{scaled:.0f}"
-            return f"€{text.removesuffix('.0')}{suffix}"
-    return f"€{amount:,.0f}"
+    scaled = abs(amount)
+    unit = 0
+    while True:
+        # One decimal below ten (€1.2M), none above (€842K) or for whole euros (€950).
+        places = Decimal("0.1") if unit and scaled < 10 else Decimal(1)
+        rounded = scaled.quantize(places, rounding=ROUND_HALF_UP)
+        # Rounding may reach the next unit: €999,950 is €1M, not €1000K.
+        if rounded < 1000 or unit == len(SHORT_UNITS) - 1:
+            break
+        scaled /= 1000
+        unit += 1
+    text = f"{rounded:,}".removesuffix(".0")
+    return f"{_sign(amount, rounded)}€{text}{SHORT_UNITS[unit]}"

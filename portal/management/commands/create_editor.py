@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from portal.roles import make_editor
 
@@ -26,12 +27,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, email, noinput, **options):
         User = get_user_model()
-        user, created = User.objects.get_or_create(username=username, defaults={"email": email})
+        user = User.objects.filter(username=username).first()
+        created = user is None
+        if created:
+            user = User(username=username, email=email)
+        # Ask for (and validate) the password before saving anything: a refused password
+        # must not leave an account behind that a later run would promote without one.
         if created or noinput:
-            password = self._password(user, noinput)
-            user.set_password(password)
+            user.set_password(self._password(user, noinput))
+        with transaction.atomic():
             user.save()
-        make_editor(user)
+            make_editor(user)
         verb = "Created" if created else "Made"
         self.stdout.write(self.style.SUCCESS(f"{verb} editor {username}."))
 

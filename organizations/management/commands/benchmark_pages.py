@@ -1,0 +1,133 @@
+"""Server time of the public pages at production size, next to a trivial view's.
+
+    DJANGO_DEBUG=0 DATABASE_URL=postgres://... manage.py benchmark_pages
+
+On PostgreSQL with 45,000 organizations, 35,000 projects and 180,000 participations: when the
+database holds fewer organizations than asked for, it first writes a synthetic CORDIS sample
+(generate_cordis_sample) and imports it (import_cordis), then loads the demo profile. Then it
+requests each page type --requests times through django.test.Client (no network, no web
+server: the view, middleware and templates) and prints p50 and p95 in milliseconds.
+"""
+
+import random
+import statistics
+import tempfile
+import time
+from itertools import cycle
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import reverse
+
+from organizations.models import Organization
+from projects.models import Keyword, Project
+
+# Targets for the 95th percentile, in milliseconds.
+TARGETS = {"search": 50, "profile": 30}
+# The search page: text (one misspelt, to exercise the correction), two filters, a sort.
+SEARCHES = [
+    {"q": "university", "country": "DE", "kind": "university", "sort": "funding"},
+    {"q": "research institute", "country": "FR", "kind": "research", "sort": "projects"},
+    {"q": "northbridge", "country": "ES", "kind": "company", "sort": "partners"},
+    {"q": "foundation", "country": "IT", "kind": "other", "sort": "relevance"},
+    {"q": "universty eastmere", "country": "NL", "kind": "university", "sort": "name"},
+    {"q": "paediatric oncology", "country": "DE", "sector": "health", "sort": "relevance"},
+]
+WARM_UP = 10
+
+
+class Command(BaseCommand):
+    help = "Measure p50/p95 server time of the public pages on a production-sized database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--requests", type=int, default=200, help="Per page type.")
+        parser.add_argument("--organizations", type=int, default=45_000)
+        parser.add_argument("--projects", type=int, default=35_000)
+        parser.add_argument("--participations", type=int, default=180_000)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, requests, organizations, projects, participations, seed, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("Benchmark on PostgreSQL: set DATABASE_URL=postgres://...")
+        if Organization.objects.count() < organizations:
+            self.load_data(organizations, projects, participations, seed)
+        self.stdout.write(
+            f"Database: {Organization.objects.count():,} organizations, "
+            f"{Project.objects.count():,} projects, {Keyword.objects.count():,} keywords."
+        )
+        urls = self.urls(random.Random(seed))
+        # DEBUG would keep every query in memory and time the debug machinery too; static
+        # files are not what is measured (and the manifest would need collectstatic).
+        plain_static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+        with override_settings(
+            DEBUG=False,
+            ALLOWED_HOSTS=["testserver"],
+            STORAGES={**settings.STORAGES, "staticfiles": plain_static},
+        ):
+            results = {name: self.measure(pages, requests) for name, pages in urls.items()}
+        self.report(results, requests)
+
+    def load_data(self, organizations, projects, participations, seed):
+        with tempfile.TemporaryDirectory() as folder:
+            self.stdout.write(f"Writing and importing a sample of {organizations:,} organizations…")
+            call_command(
+                "generate_cordis_sample",
+                folder,
+                projects=projects,
+                organizations=organizations,
+                participations=participations,
+                seed=seed,
+                stdout=self.stdout,
+            )
+            call_command("import_cordis", folder, quiet=True, stdout=self.stdout)
+        call_command("load_demo", stdout=self.stdout)
+
+    def urls(self, rng):
+        """A cycle of URLs per page type, from a random sample of the data."""
+
+        def sample(queryset, size=50):
+            ids = list(queryset.values_list("pk", flat=True)[:5000])
+            return queryset.filter(pk__in=rng.sample(ids, min(size, len(ids))))
+
+        organizations = sample(Organization.objects.published().filter(project_count__gt=0))
+        search = reverse("organizations:list")
+        return {
+            "healthz (trivial)": [reverse("healthz")],
+            "search": [
+                f"{search}?{'&'.join(f'{k}={v}' for k, v in params.items())}" for params in SEARCHES
+            ],
+            "organizations list": [f"{search}?page={n}" for n in range(1, 11)],
+            "profile": [o.get_absolute_url() for o in organizations],
+            "project": [p.get_absolute_url() for p in sample(Project.objects.all())],
+            "projects list": [f"{reverse('projects:list')}?page={n}" for n in range(1, 11)],
+            "keyword": [k.get_absolute_url() for k in sample(Keyword.objects.all())],
+            "keywords list": [f"{reverse('projects:keywords')}?page={n}" for n in range(1, 11)],
+        }
+
+    def measure(self, urls, requests):
+        client = Client()
+        urls = cycle(urls)
+        for _ in range(WARM_UP):
+            client.get(next(urls))
+        timings, failures = [], 0
+        for _ in range(requests):
+            start = time.perf_counter()
+            response = client.get(next(urls))
+            timings.append((time.perf_counter() - start) * 1000)
+            failures += response.status_code != 200
+        return timings, failures
+
+    def report(self, results, requests):
+        self.stdout.write(f"\n{'page':<20} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  target")
+        for name, (timings, failures) in results.items():
+            percentiles = statistics.quantiles(timings, n=100)
+            p50, p95 = statistics.median(timings), percentiles[94]
+            target = TARGETS.get(name)
+            verdict = f"p95 <= {target}: {'yes' if p95 <= target else 'NO'}" if target else ""
+            if failures:
+                verdict += f" ({failures} of {requests} not 200!)"
+            self.stdout.write(f"{name:<20} {p50:8.1f} {p95:8.1f} {max(timings):8.1f}  {verdict}")

@@ -1,0 +1,459 @@
+"""Reading CORDIS open-data files: project.csv and organization.csv, from a folder or a zip.
+
+This module only reads and checks; projects/cordis.py writes. Everything is read before
+anything is written, so a bad file never leaves half an import behind.
+
+The layout is CORDIS's H2020 one: ';'-separated, UTF-8 (with or without a byte order mark),
+a header row, quoted fields that may hold ';' and newlines. Columns are found by their header
+name, so their order does not matter and columns we do not use are ignored.
+"""
+
+import csv
+import functools
+import io
+import operator
+import time
+import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django_countries import countries
+
+from organizations.models import Organization
+from projects.models import Keyword, Project
+
+PROJECT_FILE = "project.csv"
+ORGANIZATION_FILE = "organization.csv"
+
+# Columns found by header name (ignoring case); every other column is ignored.
+PROJECT_REQUIRED = ["id", "acronym", "title"]
+PROJECT_OPTIONAL = ["status", "startDate", "endDate", "totalCost", "ecMaxContribution"]
+PROJECT_OPTIONAL += ["frameworkProgramme", "fundingScheme", "masterCall", "call", "objective"]
+PROJECT_OPTIONAL += ["keywords"]  # not in every dump; comma-separated names
+ORGANIZATION_REQUIRED = ["projectID", "organisationID", "name", "role"]
+ORGANIZATION_OPTIONAL = ["shortName", "activityType", "city", "country", "organizationURL"]
+ORGANIZATION_OPTIONAL += ["order", "ecContribution"]
+PROJECT_COLUMNS = (PROJECT_REQUIRED, PROJECT_OPTIONAL)
+ORGANIZATION_COLUMNS = (ORGANIZATION_REQUIRED, ORGANIZATION_OPTIONAL)
+
+# CORDIS writes the EU's own codes for two countries; django-countries wants ISO 3166.
+COUNTRY_CODES = {"UK": "GB", "EL": "GR"}
+# CORDIS role (ignoring case) -> Participation.Role; activityType -> organizations.Kind.
+ROLES = {"coordinator": "coordinator", "participant": "participant", "partner": "partner"}
+ROLES |= {"thirdparty": "third_party", "associatedpartner": "associated"}
+ROLES |= {"internationalpartner": "international"}
+KINDS = {"PRC": "company", "HES": "university", "REC": "research", "PUB": "public_body"}
+KINDS |= {"OTH": "other"}
+
+IDENTIFIER_LENGTH = Project._meta.get_field("cordis_id").max_length  # and Organization.pic
+LARGEST_AMOUNT = Decimal("1e12")  # DecimalField(max_digits=14, decimal_places=2)
+PROGRESS_EVERY = 20_000  # rows
+
+
+class CordisError(Exception):
+    """A problem with the input that stops the import; the message says where and why."""
+
+
+class BadValue(ValueError):
+    """One value of a row cannot be used; the row is bad."""
+
+
+@dataclass
+class BadRow:
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self):
+        return f"{self.file}, line {self.line}: {self.reason}"
+
+
+@dataclass
+class Dump:
+    """What a pair of CORDIS files says, keyed by the natural keys the import matches on.
+
+    A value of None (or "") means the file does not give it: the import never erases with it.
+    """
+
+    projects: dict = field(default_factory=dict)  # cordis_id -> Project field values
+    keywords: dict | None = None  # cordis_id -> keyword names; None without a keywords column
+    organizations: dict = field(default_factory=dict)  # pic -> Organization field values
+    participations: dict = field(default_factory=dict)  # (cordis_id, pic) -> field values
+    rows: dict = field(default_factory=dict)  # file name -> number of rows read
+    bad_rows: list = field(default_factory=list)
+    merged: list = field(default_factory=list)  # descriptions of merged duplicate rows
+    warnings: list = field(default_factory=list)
+
+
+def read_dump(path, *, progress=None):
+    """Read and check project.csv and organization.csv in `path` (a folder or a zip)."""
+    dump = Dump()
+    with open_files(path) as open_file:
+        skipped_projects = read_projects(open_file, dump, progress)
+        read_organizations(open_file, dump, skipped_projects, progress)
+    return dump
+
+
+def read_projects(open_file, dump, progress):
+    """Fill dump.projects (and dump.keywords); return {cordis_id: line} of skipped rows."""
+    lines = {}  # cordis_id -> line, to name the first row of a repeated id
+    skipped = {}
+    for line, row in read_rows(open_file, PROJECT_FILE, PROJECT_COLUMNS, dump, progress):
+        if row is None:  # a row with the wrong number of fields: already a bad row
+            continue
+        cordis_id = row["id"].strip()
+        try:
+            if cordis_id in lines:
+                raise BadValue(f"project {cordis_id} again (first on line {lines[cordis_id]})")
+            dump.projects[cordis_id] = project_values(row)
+        except BadValue as error:
+            dump.bad_rows.append(BadRow(PROJECT_FILE, line, str(error)))
+            skipped.setdefault(cordis_id, line)
+            continue
+        lines[cordis_id] = line
+        check_lengths(dump.projects[cordis_id], Project, PROJECT_FILE, line, dump)
+        if "keywords" in row:  # only when the file has a keywords column
+            if dump.keywords is None:
+                dump.keywords = {}
+            dump.keywords[cordis_id] = split_keywords(row["keywords"])
+    return skipped
+
+
+def read_organizations(open_file, dump, skipped_projects, progress):
+    """Fill dump.organizations and dump.participations."""
+    for line, row in read_rows(open_file, ORGANIZATION_FILE, ORGANIZATION_COLUMNS, dump, progress):
+        if row is None:
+            continue
+        try:
+            add_participation(row, line, dump, skipped_projects)
+        except BadValue as error:
+            dump.bad_rows.append(BadRow(ORGANIZATION_FILE, line, str(error)))
+
+
+@contextmanager
+def open_files(path):
+    """Yield a function that opens one of the CORDIS files (binary) in a folder or a zip."""
+    path = Path(path)
+    if path.is_dir():
+
+        def open_in_folder(name):
+            if not (path / name).is_file():
+                raise CordisError(f"{name} not found in {path}")
+            return open(path / name, "rb")
+
+        yield open_in_folder
+    elif zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+
+            def open_in_zip(name):
+                # CORDIS zips may put the files in a subfolder.
+                members = [m for m in archive.namelist() if m.rsplit("/", 1)[-1] == name]
+                if len(members) != 1:
+                    found = "more than once" if members else "not found"
+                    raise CordisError(f"{name} {found} in {path}")
+                return archive.open(members[0])
+
+            yield open_in_zip
+    elif path.exists():
+        raise CordisError(f"{path} is neither a folder nor a zip file")
+    else:
+        raise CordisError(f"{path} does not exist")
+
+
+def read_rows(open_file, filename, columns, dump, progress=None):
+    """Yield (line, {column: text}) for each record of a CORDIS file.
+
+    `line` is the physical line where the record starts. A record with the wrong number of
+    fields goes to dump.bad_rows and is yielded as (line, None). A malformed file (not UTF-8,
+    a missing required column, a quote that never closes) raises CordisError.
+    """
+    with open_file(filename) as stream:
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        reader = csv.reader(text, delimiter=";", strict=True)
+        try:
+            header = next_record(reader, filename, 1)
+            if header is None:
+                raise CordisError(f"{filename} is empty")
+            names, indexes = find_columns(header, columns, filename)
+            pick = operator.itemgetter(*indexes)
+            started = time.monotonic()
+            count = 0
+            while True:
+                line = reader.line_num + 1
+                record = next_record(reader, filename, line)
+                if record is None:
+                    break
+                if not record:  # a blank line
+                    continue
+                count += 1
+                if progress and count % PROGRESS_EVERY == 0:
+                    rate = count / max(time.monotonic() - started, 1e-6)
+                    progress(f"{filename}: {count:,} rows read ({rate:,.0f} rows/s)")
+                if len(record) != len(header):
+                    reason = f"{len(record)} fields where the header has {len(header)}"
+                    dump.bad_rows.append(BadRow(filename, line, reason))
+                    yield line, None
+                    continue
+                yield line, dict(zip(names, pick(record), strict=True))
+        except UnicodeDecodeError:
+            raise CordisError(not_utf8(open_file, filename)) from None
+    dump.rows[filename] = count
+
+
+def next_record(reader, filename, line):
+    try:
+        return next(reader)
+    except StopIteration:
+        return None
+    except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            reason = "a quoted field is not closed before the end of the file (truncated file?)"
+        else:
+            reason = f"malformed CSV ({error})"
+        raise CordisError(f"{filename}, line {line}: {reason}") from None
+
+
+def not_utf8(open_file, filename):
+    """Say where a file is not UTF-8: read again line by line (only when it is not)."""
+    with open_file(filename) as stream:
+        for number, raw in enumerate(stream, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                return (
+                    f"{filename}, line {number}: not UTF-8 text (byte 0x{raw[error.start]:02x} "
+                    f"at column {error.start + 1}); CORDIS files are UTF-8, save it as UTF-8"
+                )
+    return f"{filename}: not UTF-8 text; CORDIS files are UTF-8, save it as UTF-8"
+
+
+def find_columns(header, columns, filename):
+    """The columns we use and their positions in the header; header names ignore case."""
+    required_columns, optional_columns = columns
+    positions = {}
+    for index, name in enumerate(header):
+        positions.setdefault(name.strip().lower(), index)
+    for name in required_columns:
+        if name.lower() not in positions:
+            raise CordisError(f'{filename}, line 1: the required column "{name}" is missing')
+    names = [name for name in required_columns + optional_columns if name.lower() in positions]
+    return names, [positions[name.lower()] for name in names]
+
+
+def project_values(row):
+    """Project field values from a project.csv row (None where the file gives nothing)."""
+    identifier(row, "id")
+    return {
+        "acronym": required(row, "acronym"),
+        "title": required(row, "title"),
+        "status": text(row, "status"),
+        "start_date": parse_date(row, "startDate"),
+        "end_date": parse_date(row, "endDate"),
+        "total_cost": parse_amount(row, "totalCost"),
+        "ec_max_contribution": parse_amount(row, "ecMaxContribution"),
+        "framework_programme": text(row, "frameworkProgramme"),
+        "funding_scheme": text(row, "fundingScheme"),
+        # Older dumps call it "call", newer ones "masterCall".
+        "call": text(row, "masterCall") or text(row, "call"),
+        "objective": text(row, "objective"),
+    }
+
+
+def add_participation(row, line, dump, skipped_projects):
+    """Check one organization.csv row; add its organization and its participation."""
+    cordis_id = required(row, "projectID")
+    if cordis_id not in dump.projects:
+        if cordis_id in skipped_projects:
+            skipped_line = skipped_projects[cordis_id]
+            raise BadValue(f"project {cordis_id} was skipped ({PROJECT_FILE}, line {skipped_line})")
+        raise BadValue(f"project {cordis_id} is not in {PROJECT_FILE}")
+    pic = identifier(row, "organisationID")
+    required(row, "name")
+    role = ROLES.get(required(row, "role").lower())
+    if role is None:
+        raise BadValue(f'unknown role "{row["role"].strip()}"')
+    participation = {
+        "role": role,
+        "order": parse_order(row),
+        "ec_contribution": parse_amount(row, "ecContribution"),
+        "line": line,
+    }
+    # An organization is on a row per project: the first row describes it.
+    if pic not in dump.organizations:
+        dump.organizations[pic] = organization_values(row, line, dump)
+
+    key = (cordis_id, pic)
+    first = dump.participations.get(key)
+    if first is None:
+        dump.participations[key] = participation
+    else:
+        merge_participations(first, participation)
+        dump.merged.append(
+            f"{ORGANIZATION_FILE}, line {line}: organisation {pic} in project {cordis_id} "
+            f"again (first on line {first['line']}); merged"
+        )
+
+
+def merge_participations(first, again):
+    """One organization listed twice in a project: keep one participation that says it all."""
+    if again["role"] == "coordinator":
+        first["role"] = "coordinator"
+    orders = [o for o in (first["order"], again["order"]) if o is not None]
+    first["order"] = min(orders, default=None)
+    amounts = [a for a in (first["ec_contribution"], again["ec_contribution"]) if a is not None]
+    first["ec_contribution"] = sum(amounts) if amounts else None
+
+
+def text(row, column):
+    return row.get(column, "").strip()
+
+
+def required(row, column):
+    value = text(row, column)
+    if not value:
+        raise BadValue(f'no value in the required column "{column}"')
+    return value
+
+
+def identifier(row, column):
+    """An identifier the import matches on: required, and never cut."""
+    value = required(row, column)
+    if len(value) > IDENTIFIER_LENGTH:
+        raise BadValue(f'{column} "{value[:30]}..." is longer than {IDENTIFIER_LENGTH} characters')
+    return value
+
+
+def parse_amount(row, column):
+    """ "1234.5" or "1234,5" -> Decimal; empty -> None."""
+    value = text(row, column)
+    if not value:
+        return None
+    try:
+        amount = Decimal(value.replace(",", ".") if "." not in value else value)
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite() or "e" in value.lower():
+        raise BadValue(f'{column} "{value}" is not an amount')
+    if amount < 0:
+        raise BadValue(f'{column} "{value}" is negative')
+    if amount >= LARGEST_AMOUNT:
+        raise BadValue(f'{column} "{value}" is too large')
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_date(row, column):
+    value = text(row, column)
+    if not value:
+        return None
+    try:  # "2015-01-01", or "2015-01-01 00:00:00" as some dumps write it
+        return datetime.fromisoformat(value).date()
+    except ValueError:
+        raise BadValue(f'{column} "{value}" is not a date (YYYY-MM-DD)') from None
+
+
+def parse_order(row):
+    value = text(row, "order")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise BadValue(f'order "{value}" is not a whole number')
+    return int(value)
+
+
+def organization_values(row, line, dump):
+    """Organization field values from an organization.csv row (None: the file gives nothing).
+
+    A value that cannot be used costs the value, not the row: a warning says which.
+    """
+
+    def warn(message):
+        dump.warnings.append(f"{ORGANIZATION_FILE}, line {line}: {message}")
+
+    kind = text(row, "activityType").upper()
+    if kind and kind not in KINDS:
+        warn(f'activityType "{kind}" unknown, taken as OTH')
+    country = text(row, "country").upper()
+    country = COUNTRY_CODES.get(country, country)
+    if country and country not in country_codes():
+        warn(f'country "{text(row, "country")}" unknown, left blank')
+        country = None
+    website = text(row, "organizationURL")
+    if website and "://" not in website:
+        website = "http://" + website
+    if len(website) > max_lengths(Organization)["website"]:
+        warn("organizationURL too long, left out")
+        website = None
+    values = {
+        "legal_name": required(row, "name"),
+        "short_name": text(row, "shortName"),
+        # No activityType: "other" for a new organization, unchanged for an existing one.
+        "kind": KINDS.get(kind, "other") if kind else None,
+        "city": readable(text(row, "city")),
+        "country": country,
+        "website": website,
+    }
+    check_lengths(values, Organization, ORGANIZATION_FILE, line, dump)
+    return values
+
+
+def split_keywords(value):
+    """ "big data, Leukemia,leukemia" -> ["big data", "Leukemia"] (one per name, ignoring case)."""
+    names = {}
+    for name in value.split(","):
+        name = " ".join(name.split())[: max_lengths(Keyword)["name"]]
+        if name:
+            names.setdefault(name.lower(), name)
+    return list(names.values())
+
+
+@functools.cache
+def country_codes():
+    return frozenset(code for code, _ in countries)
+
+
+@functools.cache
+def max_lengths(model):
+    return {field.name: field.max_length for field in model._meta.concrete_fields}
+
+
+def check_lengths(values, model, filename, line, dump):
+    """Cut values longer than their database column, with a warning (rather than lose the row)."""
+    limits = max_lengths(model)
+    for name, value in values.items():
+        limit = limits[name]
+        if limit and isinstance(value, str) and len(value) > limit:
+            values[name] = value[:limit]
+            dump.warnings.append(f"{filename}, line {line}: {name} cut to {limit} characters")
+
+
+# Small words stay lower case in readable names ("University of Oxford").
+SMALL_WORDS = {"of", "the", "and", "for", "de", "du", "des", "la", "le", "di", "del", "der", "und"}
+SMALL_WORDS |= {"van", "von", "en", "et", "y", "da", "do", "am", "an", "in", "on", "at", "zu"}
+LEGAL_FORMS = {"gmbh": "GmbH", "ag": "AG", "sa": "SA", "sas": "SAS", "bv": "BV", "nv": "NV"}
+LEGAL_FORMS |= {"ab": "AB", "as": "AS", "srl": "SRL", "spa": "SpA", "plc": "PLC", "nhs": "NHS"}
+
+
+def readable(value):
+    """CORDIS writes names and cities in capitals; make them readable: "GRAZ" -> "Graz"."""
+    if not value or not value.isupper():
+        return value  # already in mixed case: leave it as written
+    words = []
+    for position, word in enumerate(value.lower().split(" ")):
+        if word in LEGAL_FORMS:
+            words.append(LEGAL_FORMS[word])
+        elif position and word in SMALL_WORDS:
+            words.append(word)
+        else:
+            # Capitalize each part of "saint-etienne", and "king's" without "King'S".
+            words.append("-".join(capitalize_first_letter(part) for part in word.split("-")))
+    return " ".join(words)
+
+
+def capitalize_first_letter(word):
+    for index, character in enumerate(word):
+        if character.isalpha():
+            return word[:index] + character.upper() + word[index + 1 :]
+    return word

@@ -1,0 +1,153 @@
+"""No query string gives a server error on a list page: bad values give the page with form
+errors (400), out-of-range pages are clamped, unknown parameters are ignored."""
+
+import io
+from urllib.parse import urlencode
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from organizations.filters import OrganizationFilterSet, OrganizationSearchForm
+from projects.filters import KeywordFilterSet, ProjectFilterSet
+from tests.factories import make_organization
+
+# Every form field of each page, and a few parameters no form has.
+EXTRA_PARAMETERS = ["page", "format", "unknown"]
+ORGANIZATION_PARAMETERS = [
+    *OrganizationSearchForm.base_fields,
+    *OrganizationFilterSet.base_filters,
+    *EXTRA_PARAMETERS,
+]
+PAGES = {
+    reverse("organizations:list"): ORGANIZATION_PARAMETERS,
+    reverse("organizations:export", kwargs={"fmt": "csv"}): ORGANIZATION_PARAMETERS,
+    reverse("organizations:export", kwargs={"fmt": "json"}): ORGANIZATION_PARAMETERS,
+    reverse("projects:list"): [*ProjectFilterSet.base_filters, *EXTRA_PARAMETERS],
+    reverse("projects:keywords"): [*KeywordFilterSet.base_filters, *EXTRA_PARAMETERS],
+}
+BAD_VALUES = [
+    "",
+    " ",
+    "abc",
+    "-1",
+    "0",
+    "1.5",
+    "1e400",
+    "-1e400",
+    "99999999999999999999",
+    "9" * 5000,  # more digits than Python's int() reads from a string
+    "NaN",
+    "Infinity",
+    "unknown-choice",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "' OR 1=1 --",
+    "'; DROP TABLE organizations_organization; --",
+    "\x00",
+    "a\x00b",
+    "%00",
+    "x" * 10_000,
+    '"unbalanced',
+    "or or -",
+    "!:*&|()",
+    "ä ß ñ 🙂 中文",
+]
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=io.StringIO())
+    for n in range(25):  # two pages of organizations
+        make_organization(name=f"Filler {n}")
+
+
+def get(client, path, query_string):
+    response = client.get(f"{path}?{query_string}")
+    if response.streaming:
+        b"".join(response.streaming_content)  # errors while streaming count too
+    return response
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_parameter_with_every_bad_value(client, demo, path):
+    for name in PAGES[path]:
+        for value in BAD_VALUES:
+            response = get(client, path, urlencode({name: value}))
+            assert response.status_code in (200, 400), (name, value[:50], response.status_code)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_repeated_and_raw_parameters(client, demo, path):
+    for query_string in [
+        "country=DE&country=DE&country=XX",
+        "sector=health&sector=energy&sector=health",
+        "q=a&q=b&q=c&page=1&page=2",
+        "kind=university&kind=university",
+        "q=%ff%fe%00",  # not UTF-8
+        "q=%zz&page=%",
+        "q",  # a name without a value
+        "=&&&==",
+        "q%00name=1",
+        "page=1&page=abc",
+    ]:
+        response = get(client, path, query_string)
+        assert response.status_code in (200, 400), (query_string, response.status_code)
+
+
+@pytest.mark.parametrize("page", ["0", "-5", "abc", "99999", "1e400", "2.5", "9" * 5000, ""])
+def test_page_numbers_are_clamped(client, demo, page):
+    response = client.get(reverse("organizations:list"), {"page": page})
+    assert response.status_code == 200
+    page_obj = response.context["page_obj"]
+    assert 1 <= page_obj.number <= page_obj.paginator.num_pages
+
+
+@pytest.mark.parametrize(
+    "params, error",
+    [
+        ({"sort": "unknown"}, "Select a valid choice"),
+        ({"country": "XX"}, "Select a valid choice"),
+        ({"kind": "castle"}, "Select a valid choice"),
+        ({"q": "gpoh\x00"}, "Null characters are not allowed"),
+        ({"keyword": "\x00"}, "Null characters are not allowed"),
+        ({"q": "x" * 10_000}, "at most 200 characters"),
+        ({"funding_min": "1e400"}, "less than or equal to"),
+        ({"funding_max": "NaN"}, "Enter a number"),
+        ({"projects_min": "abc"}, "Enter a whole number"),
+        ({"projects_max": "99999999999999999999"}, "less than or equal to"),
+        ({"funding_min": "-1"}, "greater than or equal to 0"),
+    ],
+)
+def test_bad_values_show_the_form_with_errors(client, demo, params, error):
+    response = client.get(reverse("organizations:list"), params)
+    assert response.status_code == 400
+    assert error in response.text
+    assert 'role="alert"' in response.text
+    assert list(response.context["object_list"]) == []
+
+
+def test_html_in_parameters_is_escaped(client, demo):
+    response = client.get(reverse("organizations:list"), {"q": "<script>alert(1)</script>"})
+    assert response.status_code == 200
+    assert "<script>alert(1)" not in response.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+
+
+# Random query strings: names from the forms or anything, values anything (hypothesis's text
+# leaves out lone surrogates, which no URL can carry).
+names = st.sampled_from(sorted({name for names in PAGES.values() for name in names}))
+query_strings = st.lists(
+    st.tuples(names | st.text(max_size=8), st.text(max_size=300)), max_size=6
+).map(urlencode)
+
+
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(path=st.sampled_from(list(PAGES)), query_string=query_strings)
+def test_random_query_strings(client, demo, path, query_string):
+    response = get(client, path, query_string)
+    assert response.status_code in (200, 400), (path, query_string)

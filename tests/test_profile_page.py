@@ -1,0 +1,294 @@
+"""The profile page publishes every section of the reference profile (GPOH), in its order."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from organizations.models import Capability, ExpertiseArea, Organization
+from portal import demo
+from portal.templatetags.portal import euro, euro_short
+from projects.models import Keyword, Participation, Project
+from tests.factories import (
+    Page,
+    make_capability,
+    make_expertise,
+    make_note,
+    make_organization,
+    make_participation,
+    make_portfolio,
+)
+
+GPOH_URL = "/organizations/gpoh/"
+
+# The reference profile's sections, in its order (reference/gpoh-profile.txt).
+SECTIONS = [
+    "What they do",
+    "Core expertise",
+    "Evolution & trajectory",
+    "Collaboration profile",
+    "Why partner with them",
+    "Notable projects",
+    "Cross-sector capabilities",
+    "Analysis note",
+]
+
+
+@pytest.fixture
+def gpoh_page(db, client):
+    call_command("load_demo")
+    response = client.get(GPOH_URL)
+    assert response.status_code == 200
+    return Page.of(response)
+
+
+def text_between(page, start, end):
+    """The page's text from `start` up to (not including) `end`."""
+    text = page.text
+    return text[text.index(start) : text.index(end)]
+
+
+def test_sections_follow_the_reference_order(gpoh_page):
+    assert gpoh_page.titles("h1") == ["GPOH"]
+    # The reference ends with the analysis note; the page may add lists after it.
+    assert gpoh_page.titles("h2")[: len(SECTIONS)] == SECTIONS
+
+
+def test_header(gpoh_page):
+    header = text_between(gpoh_page, "Organization GPOH", "H2020 projects")
+    assert header == (
+        f"Organization GPOH GPOH GEMEINNUTZIGE GMBH {demo.GPOH['tagline']} "
+        "NGO / Association Health DE Germany Berlin "
+    )
+
+
+def test_headline_figures(gpoh_page):
+    figures = text_between(gpoh_page, "H2020 projects", "What they do")
+    assert figures.startswith(
+        "H2020 projects 2 As coordinator 0 Total EC funding €842K Unique partners 57"
+    )
+    assert "Entered by the editors." in figures
+
+
+def test_what_they_do(gpoh_page):
+    section = text_between(gpoh_page, "What they do", "Core expertise")
+    assert "Their core work" in section
+    assert "Gesellschaft für Pädiatrische Onkologie und Hämatologie" in section
+    # Markdown emphasis is rendered, not shown as asterisks.
+    assert "<em>Gesellschaft für Pädiatrische Onkologie und Hämatologie</em>" in gpoh_page.html
+
+
+# (name, level, projects) of the reference's expertise cards, in their order.
+EXPERTISE = [
+    ("Pediatric hematological malignancies", "Primary", "2 projects"),
+    ("Real-world patient data and clinical registries", "Primary", "2 projects"),
+    ("Hematology big data analytics and digital health outcomes", "Secondary", "2 projects"),
+    ("Translational medicine and molecular genetics", "Emerging", "1 project"),
+    (
+        "Rare hematological disorders (MDS, myeloproliferative, lymphoproliferative)",
+        "Secondary",
+        "2 projects",
+    ),
+]
+
+
+def test_core_expertise_cards(gpoh_page):
+    assert gpoh_page.titles("h3")[:5] == [name for name, _, _ in EXPERTISE]
+    section = text_between(gpoh_page, "Core expertise", "Evolution & trajectory")
+    positions = [
+        section.index(f"{name} {level} · {projects} ") for name, level, projects in EXPERTISE
+    ]
+    assert positions == sorted(positions)
+    assert demo.EXPERTISE[3]["evidence"] in section
+
+
+def test_expertise_cards_follow_their_order(client, db):
+    organization = make_organization()
+    for name, order in [("Second", 2), ("First", 1), ("Untouched A", 0), ("Untouched B", 0)]:
+        make_expertise(organization, name=name, order=order)
+
+    page = Page.of(client.get(organization.get_absolute_url()))
+
+    assert page.titles("h3") == ["Untouched A", "Untouched B", "First", "Second"]
+
+
+def test_evolution_and_trajectory(gpoh_page):
+    section = text_between(gpoh_page, "Evolution & trajectory", "Collaboration profile")
+    assert "Early focus Pediatric cancer patient data collection" in section
+    assert "Recent focus Translational medicine and digital health outcomes" in section
+    assert "HARMONY PLUS (2020–2024)" in section
+    assert "Once a national supplier of clinical data" in section
+
+
+def test_collaboration_profile(gpoh_page):
+    section = text_between(gpoh_page, "Collaboration profile", "Why partner with them")
+    assert "Role: Specialist contributor" in section
+    assert "Reach: European" in section
+    assert "13 countries collaborated" in section
+    assert "57 distinct consortium partners" in section
+
+
+def test_why_partner_notable_projects_capabilities_and_note(gpoh_page):
+    why = text_between(gpoh_page, "Why partner with them", "Notable projects")
+    assert "the obvious German anchor" in why
+
+    notable = text_between(gpoh_page, "Notable projects", "Cross-sector capabilities")
+    assert notable.index("HARMONY €751,855") < notable.index("HARMONY PLUS")
+    assert "The flagship" in notable
+
+    capabilities = text_between(gpoh_page, "Cross-sector capabilities", "Analysis note")
+    for name in demo.CAPABILITIES:
+        assert name in capabilities
+
+    note = text_between(gpoh_page, "Analysis note", "Profile last updated")
+    assert "Thin evidence" in note
+
+
+def test_an_empty_section_is_left_out(client, db):
+    organization = make_organization(name="Only A Name")
+
+    page = Page.of(client.get(organization.get_absolute_url()))
+
+    assert page.titles("h1") == ["Only A Name"]
+    for title in SECTIONS:
+        assert title not in page.titles("h2")
+    assert page.titles("h2") == []
+
+
+def test_a_section_with_content_is_shown_alone(client, db):
+    organization = make_organization(why_partner="They hold the registry.")
+
+    page = Page.of(client.get(organization.get_absolute_url()))
+
+    assert page.titles("h2") == ["Why partner with them"]
+
+
+def test_computed_figures_say_where_they_come_from(client, db):
+    organization = make_organization(project_count=3)
+
+    page = Page.of(client.get(organization.get_absolute_url()))
+
+    assert "Computed from 3 projects." in page.text
+    assert "Entered by the editors." not in page.text
+
+
+# The demo -----------------------------------------------------------------------------------
+
+
+def counts():
+    return [
+        model.objects.count()
+        for model in (Organization, Project, Participation, Keyword, Capability, ExpertiseArea)
+    ]
+
+
+def test_demo_is_safe_to_run_twice(db):
+    call_command("load_demo")
+    first = counts()
+    Organization.objects.filter(slug="gpoh").update(why_partner="Edited by an editor.")
+
+    call_command("load_demo")
+
+    assert counts() == first == [1, 2, 2, 14, 3, 5]
+    assert Organization.objects.get(slug="gpoh").why_partner == "Edited by an editor."
+
+
+def test_demo_participations_add_up_to_the_headline_funding(db):
+    call_command("load_demo")
+    gpoh = Organization.objects.get(slug="gpoh")
+
+    total = sum(p.ec_contribution for p in gpoh.participations.all())
+
+    assert total == gpoh.total_ec_funding == Decimal("842000")
+
+
+# Query counts -------------------------------------------------------------------------------
+
+# For an anonymous visitor (no session): the organization, its capabilities, analysis notes,
+# expertise areas (with their project counts), participations (with their projects), partners.
+PROFILE_QUERIES = 6
+
+
+def build_profile(size):
+    organization = make_organization(
+        name="Big", core_work="Work.", why_partner="Why.", trajectory="Then and now."
+    )
+    make_portfolio(organization, size)
+    for _ in range(2):
+        make_note(organization)
+    organization.capabilities.set([make_capability(), make_capability()])
+    partner = make_organization()
+    for participation in organization.participations.all()[:2]:
+        make_participation(project=participation.project, organization=partner)
+    return organization
+
+
+@pytest.mark.parametrize("size", [2, 200])
+def test_profile_query_count_does_not_grow(client, db, django_assert_num_queries, size):
+    organization = build_profile(size)
+
+    with django_assert_num_queries(PROFILE_QUERIES):
+        response = client.get(organization.get_absolute_url())
+
+    page = Page.of(response)
+    assert len(page.find_all("li", **{"class": "card card--expertise"})) == size
+    assert len(page.find_all("li", **{"class": "notable__item"})) == size
+    assert "1 shared project" not in page.text and "2 shared projects" in page.text
+
+
+def test_demo_profile_query_count(client, db, django_assert_num_queries):
+    call_command("load_demo")
+
+    with django_assert_num_queries(PROFILE_QUERIES):
+        response = client.get(GPOH_URL)
+
+    assert response.status_code == 200
+
+
+# Money --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (842000, "€842K"),
+        (Decimal("842000.00"), "€842K"),
+        ("842000", "€842K"),
+        (0, "€0"),
+        (950, "€950"),
+        (999, "€999"),
+        (1000, "€1K"),
+        (1234567, "€1.2M"),
+        (9_949, "€9.9K"),
+        (999_950, "€1M"),  # rounds into the next unit, not "€1000K"
+        (999.6, "€1K"),
+        (12_000_000, "€12M"),
+        (2_500_000_000, "€2.5B"),
+        (-842000, "-€842K"),
+        (None, ""),
+        ("", ""),
+        ("not money", ""),
+        ("NaN", ""),
+        ("Infinity", ""),
+    ],
+)
+def test_euro_short(amount, text):
+    assert euro_short(amount) == text
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (751855, "€751,855"),
+        (Decimal("751855.00"), "€751,855"),
+        (Decimal("90145.50"), "€90,146"),
+        (0, "€0"),
+        (1234567890, "€1,234,567,890"),
+        (-1500, "-€1,500"),
+        (None, ""),
+        ("n/a", ""),
+        ("NaN", ""),
+    ],
+)
+def test_euro(amount, text):
+    assert euro(amount) == text
