@@ -10,6 +10,7 @@ from django.urls import reverse
 from organizations.models import FiguresSource, Organization
 from tests.admin_forms import change_form_data
 from tests.factories import Page, make_organization
+from tests.test_profile_page import SECTIONS as PROFILE_SECTIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -117,18 +118,7 @@ def test_changelist_search_by_name_legal_name_and_pic(editor_client, query, foun
 
 
 # The profile page's sections, in order, and the admin's headings that edit them.
-PAGE_ORDER = [
-    "Header",
-    "Headline figures",
-    "What they do",
-    "Core expertise",
-    "Evolution & trajectory",
-    "Collaboration profile",
-    "Why partner with them",
-    "Notable projects",
-    "Cross-sector capabilities",
-    "Analysis note",
-]
+PAGE_ORDER = ["Header", "Headline figures", *PROFILE_SECTIONS]
 INLINE_SECTIONS = {
     "Expertise areas": "Core expertise",
     "Projects and notable projects": "Notable projects",
