@@ -39,6 +39,8 @@ def _figures_sql(organizations):
         apps.get_model("projects", "Participation")._meta.db_table
     )
     organization = connection.ops.quote_name(Organization._meta.db_table)
+    # SQLite before 3.35 does not know the word; it plans CTEs its own way anyway.
+    materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
     sql = f"""
         WITH chosen (id) AS ({chosen}),
         own AS (
@@ -50,18 +52,29 @@ def _figures_sql(organizations):
              WHERE organization_id IN (SELECT id FROM chosen)
              GROUP BY organization_id
         ),
+        -- Everyone in the chosen organizations' projects, with their country. Materialized
+        -- on PostgreSQL, so that the partner pairs below come from joining two scans of it
+        -- rather than from an index lookup per participation: 2.4 s instead of 4.5 s for
+        -- the 3.5 million pairs of H2020's size.
+        members AS {materialized} (
+            SELECT member.project_id, member.organization_id, organization.country
+              FROM {participation} AS member
+              JOIN {organization} AS organization ON organization.id = member.organization_id
+             WHERE member.project_id IN (
+                   SELECT project_id FROM {participation}
+                    WHERE organization_id IN (SELECT id FROM chosen))
+        ),
         -- Partners: the other organizations in the same projects, counted once however many
         -- projects they share; and the countries they are in.
         partners AS (
             SELECT mine.organization_id,
                    COUNT(DISTINCT theirs.organization_id) AS partners,
-                   COUNT(DISTINCT partner.country) FILTER (WHERE partner.country <> '')
+                   COUNT(DISTINCT theirs.country) FILTER (WHERE theirs.country <> '')
                        AS countries
-              FROM {participation} AS mine
-              JOIN {participation} AS theirs
+              FROM members AS mine
+              JOIN members AS theirs
                 ON theirs.project_id = mine.project_id
                AND theirs.organization_id <> mine.organization_id
-              JOIN {organization} AS partner ON partner.id = theirs.organization_id
              WHERE mine.organization_id IN (SELECT id FROM chosen)
              GROUP BY mine.organization_id
         ),

@@ -9,8 +9,8 @@ What CORDIS says, the import writes; what editors curate, it never touches: an o
 name, slug, status and narratives, its expertise, notes and capabilities, and the highlight
 and rank of a participation. An empty CORDIS value never erases a value we hold.
 
-Writes are set-based (bulk_create, bulk_update, lookups by sets of keys) so that the number
-of queries does not grow with the number of rows, only with the number of batches.
+Writes are set-based (projects/bulk.py: COPY, bulk_update, lookups by sets of keys) so that
+the number of queries does not grow with the number of rows, only with the number of batches.
 """
 
 import time
@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from psycopg import sql
 
 from organizations.models import FiguresSource, Organization, Status
 from organizations.stats import refresh_figures
-from projects.cordis_files import CordisError, read_dump, readable
+from projects.bulk import BATCH_SIZE, BULK_ROWS, fetch, fetch_pks, insert_rows, where_in
+from projects.cordis_files import CordisError, read_dump
+from projects.cordis_values import readable
 from projects.models import Keyword, Participation, Project
 
-BATCH_SIZE = 1000  # rows per INSERT or UPDATE
 PROJECT_FIELDS = ["acronym", "title", "status", "start_date", "end_date", "total_cost"]
 PROJECT_FIELDS += ["ec_max_contribution", "framework_programme", "funding_scheme", "call"]
 PROJECT_FIELDS += ["objective"]
@@ -115,7 +115,7 @@ class Writer:
         neighbours = self.write_participations(project_pks, organization_pks)
         if self.dump.keywords is not None:  # no keywords column: leave keywords alone
             self.write_keywords(project_pks)
-        if connection.vendor == "postgresql" and self.counts["participations"].created > 10_000:
+        if connection.vendor == "postgresql" and self.counts["participations"].created > BULK_ROWS:
             # The planner still believes the tables as small as before the import; the
             # figures query would be planned for that (seconds slower at H2020's size).
             tables = [Participation._meta.db_table, Organization._meta.db_table]
@@ -196,10 +196,9 @@ class Writer:
         """Create and update participations; return the pks of the other organizations
         already in the dump's projects (their partner figures change too)."""
         existing = {}
-        for chunk in chunks(set(project_pks.values())):
-            rows = Participation.objects.filter(project_id__in=chunk).values(
-                "pk", "project_id", "organization_id", *PARTICIPATION_FIELDS
-            )
+        fields = ["pk", "project_id", "organization_id", *PARTICIPATION_FIELDS]
+        for participations in where_in(Participation.objects, "project_id", project_pks.values()):
+            rows = participations.values(*fields)
             existing.update(((row["project_id"], row["organization_id"]), row) for row in rows)
         new, changed = [], []
         for (cordis_id, pic), values in self.dump.participations.items():
@@ -251,16 +250,14 @@ class Writer:
         }
         Link = Project.keywords.through
         links = {}  # (project, keyword) -> link pk, for the projects that have keywords
-        for chunk in chunks({project for project, _ in wanted}):
-            rows = Link.objects.filter(project_id__in=chunk).values_list(
-                "pk", "project_id", "keyword_id"
-            )
+        for project_links in where_in(Link.objects, "project_id", {p for p, _ in wanted}):
+            rows = project_links.values_list("pk", "project_id", "keyword_id")
             links.update(((project, keyword), pk) for pk, project, keyword in rows)
         to_add = [{"project_id": p, "keyword_id": k} for p, k in wanted if (p, k) not in links]
         to_remove = {pair: pk for pair, pk in links.items() if pair not in wanted}
         insert_rows(Link, to_add)
-        for chunk in chunks(to_remove.values()):
-            Link.objects.filter(pk__in=chunk).delete()
+        for removed in where_in(Link.objects, "pk", to_remove.values()):
+            removed.delete()
         # A project whose keywords changed is updated, unless it is new.
         touched = {row["project_id"] for row in to_add} | {p for p, _ in to_remove}
         newly_changed = touched - self.changed_projects - self.new_projects
@@ -276,72 +273,20 @@ class Writer:
         partners too, but their editor-entered figures are kept.
         """
         if self.result.data_changed:
-            refreshed = refresh_in_chunks(organizations, keep_edited=False)
-            refreshed += refresh_in_chunks(neighbours, keep_edited=True)
+            refreshed = refresh_figures_of(organizations, keep_edited=False)
+            refreshed += refresh_figures_of(neighbours, keep_edited=True)
         else:
             # Nothing changed, but figures an editor typed in are still replaced.
             edited = []
-            for chunk in chunks(organizations):
-                edited += Organization.objects.filter(
-                    pk__in=chunk, figures_source=FiguresSource.EDITORS
-                ).values_list("pk", flat=True)
-            refreshed = refresh_in_chunks(edited, keep_edited=False)
+            for chosen in where_in(Organization.objects, "pk", organizations):
+                edited += chosen.filter(figures_source=FiguresSource.EDITORS).values_list(
+                    "pk", flat=True
+                )
+            refreshed = refresh_figures_of(edited, keep_edited=False)
         self.result.figures_refreshed = refreshed
         if self.progress:
             elapsed = time.monotonic() - self.started
             self.progress(f"figures: {refreshed:,} organizations ({elapsed:.1f} s)")
-
-
-def fetch(model, key, keys, fields):
-    """Existing rows whose `key` is in `keys`: {key: {"pk": ..., key: ..., field: value}}."""
-    rows = {}
-    for chunk in chunks(keys):
-        for row in model.objects.filter(**{f"{key}__in": chunk}).values("pk", key, *fields):
-            rows[row[key]] = row
-    return rows
-
-
-def fetch_pks(model, key, keys):
-    """{key: pk} for rows just inserted (COPY does not return their pks)."""
-    pks = {}
-    for chunk in chunks(keys):
-        pks.update(model.objects.filter(**{f"{key}__in": chunk}).values_list(key, "pk"))
-    return pks
-
-
-def insert_rows(model, rows):
-    """Insert new rows, each {field attname: value}; the model's defaults fill in the rest.
-
-    On PostgreSQL through COPY: bulk_create spends most of its time in Python (a model
-    instance per row, each value prepared and bound), about ten times longer than COPY
-    takes for the 180,000 participations of H2020. Elsewhere, bulk_create.
-    """
-    if not rows:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create([model(**row) for row in rows], batch_size=BATCH_SIZE)
-        return
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    now = timezone.now()
-    defaults = [
-        now
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-        # A callable default (timezone.now) is called once: the same for every row.
-        else field.get_default()
-        for field in fields
-    ]
-    names = [field.attname for field in fields]
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(model._meta.db_table),
-        sql.SQL(", ").join(sql.Identifier(field.column) for field in fields),
-    )
-    with (
-        connection.wrap_database_errors,
-        connection.cursor() as cursor,
-        cursor.cursor.copy(statement) as copy,
-    ):
-        for row in rows:
-            copy.write_row(list(map(row.get, names, defaults)))
 
 
 def given(values):
@@ -388,18 +333,8 @@ def unique_slugs(model, bases):
     return slugs
 
 
-def chunks(items):
-    """Split a lookup by keys into pieces the database accepts: SQLite takes 999 parameters,
-    PostgreSQL 65,535 (with server-side binding; fewer, larger queries are faster)."""
-    items = list(items)
-    size = (connection.features.max_query_params or 60_000) - 9
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def refresh_in_chunks(organization_pks, *, keep_edited):
+def refresh_figures_of(organization_pks, *, keep_edited):
     refreshed = 0
-    for chunk in chunks(organization_pks):
-        organizations = Organization.objects.filter(pk__in=chunk)
+    for organizations in where_in(Organization.objects, "pk", organization_pks):
         refreshed += refresh_figures(organizations, keep_edited=keep_edited)
     return refreshed

@@ -1,7 +1,8 @@
 """Reading CORDIS open-data files: project.csv and organization.csv, from a folder or a zip.
 
-This module only reads and checks; projects/cordis.py writes. Everything is read before
-anything is written, so a bad file never leaves half an import behind.
+This module reads the files and their rows (projects/cordis_values.py, the values in them);
+projects/cordis.py writes. Everything is read before anything is written, so a bad file never
+leaves half an import behind.
 
 The layout is CORDIS's H2020 one: ';'-separated, UTF-8 (with or without a byte order mark),
 a header row, quoted fields that may hold ';' and newlines. Columns are found by their header
@@ -9,21 +10,29 @@ name, so their order does not matter and columns we do not use are ignored.
 """
 
 import csv
-import functools
 import io
 import operator
 import time
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django_countries import countries
-
 from organizations.models import Organization
-from projects.models import Keyword, Project
+from projects.cordis_values import (
+    BadValue,
+    country_codes,
+    identifier,
+    max_lengths,
+    parse_amount,
+    parse_date,
+    parse_order,
+    readable,
+    required,
+    split_keywords,
+    text,
+)
+from projects.models import Project
 
 PROJECT_FILE = "project.csv"
 ORGANIZATION_FILE = "organization.csv"
@@ -48,17 +57,11 @@ ROLES |= {"internationalpartner": "international"}
 KINDS = {"PRC": "company", "HES": "university", "REC": "research", "PUB": "public_body"}
 KINDS |= {"OTH": "other"}
 
-IDENTIFIER_LENGTH = Project._meta.get_field("cordis_id").max_length  # and Organization.pic
-LARGEST_AMOUNT = Decimal("1e12")  # DecimalField(max_digits=14, decimal_places=2)
 PROGRESS_EVERY = 20_000  # rows
 
 
 class CordisError(Exception):
     """A problem with the input that stops the import; the message says where and why."""
-
-
-class BadValue(ValueError):
-    """One value of a row cannot be used; the row is bad."""
 
 
 @dataclass
@@ -307,62 +310,6 @@ def merge_participations(first, again):
     first["ec_contribution"] = sum(amounts) if amounts else None
 
 
-def text(row, column):
-    return row.get(column, "").strip()
-
-
-def required(row, column):
-    value = text(row, column)
-    if not value:
-        raise BadValue(f'no value in the required column "{column}"')
-    return value
-
-
-def identifier(row, column):
-    """An identifier the import matches on: required, and never cut."""
-    value = required(row, column)
-    if len(value) > IDENTIFIER_LENGTH:
-        raise BadValue(f'{column} "{value[:30]}..." is longer than {IDENTIFIER_LENGTH} characters')
-    return value
-
-
-def parse_amount(row, column):
-    """ "1234.5" or "1234,5" -> Decimal; empty -> None."""
-    value = text(row, column)
-    if not value:
-        return None
-    try:
-        amount = Decimal(value.replace(",", ".") if "." not in value else value)
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite() or "e" in value.lower():
-        raise BadValue(f'{column} "{value}" is not an amount')
-    if amount < 0:
-        raise BadValue(f'{column} "{value}" is negative')
-    if amount >= LARGEST_AMOUNT:
-        raise BadValue(f'{column} "{value}" is too large')
-    return amount.quantize(Decimal("0.01"))
-
-
-def parse_date(row, column):
-    value = text(row, column)
-    if not value:
-        return None
-    try:  # "2015-01-01", or "2015-01-01 00:00:00" as some dumps write it
-        return datetime.fromisoformat(value).date()
-    except ValueError:
-        raise BadValue(f'{column} "{value}" is not a date (YYYY-MM-DD)') from None
-
-
-def parse_order(row):
-    value = text(row, "order")
-    if not value:
-        return None
-    if not value.isdigit():
-        raise BadValue(f'order "{value}" is not a whole number')
-    return int(value)
-
-
 def organization_values(row, line, dump):
     """Organization field values from an organization.csv row (None: the file gives nothing).
 
@@ -399,26 +346,6 @@ def organization_values(row, line, dump):
     return values
 
 
-def split_keywords(value):
-    """ "big data, Leukemia,leukemia" -> ["big data", "Leukemia"] (one per name, ignoring case)."""
-    names = {}
-    for name in value.split(","):
-        name = " ".join(name.split())[: max_lengths(Keyword)["name"]]
-        if name:
-            names.setdefault(name.lower(), name)
-    return list(names.values())
-
-
-@functools.cache
-def country_codes():
-    return frozenset(code for code, _ in countries)
-
-
-@functools.cache
-def max_lengths(model):
-    return {field.name: field.max_length for field in model._meta.concrete_fields}
-
-
 def check_lengths(values, model, filename, line, dump):
     """Cut values longer than their database column, with a warning (rather than lose the row)."""
     limits = max_lengths(model)
@@ -427,33 +354,3 @@ def check_lengths(values, model, filename, line, dump):
         if limit and isinstance(value, str) and len(value) > limit:
             values[name] = value[:limit]
             dump.warnings.append(f"{filename}, line {line}: {name} cut to {limit} characters")
-
-
-# Small words stay lower case in readable names ("University of Oxford").
-SMALL_WORDS = {"of", "the", "and", "for", "de", "du", "des", "la", "le", "di", "del", "der", "und"}
-SMALL_WORDS |= {"van", "von", "en", "et", "y", "da", "do", "am", "an", "in", "on", "at", "zu"}
-LEGAL_FORMS = {"gmbh": "GmbH", "ag": "AG", "sa": "SA", "sas": "SAS", "bv": "BV", "nv": "NV"}
-LEGAL_FORMS |= {"ab": "AB", "as": "AS", "srl": "SRL", "spa": "SpA", "plc": "PLC", "nhs": "NHS"}
-
-
-def readable(value):
-    """CORDIS writes names and cities in capitals; make them readable: "GRAZ" -> "Graz"."""
-    if not value or not value.isupper():
-        return value  # already in mixed case: leave it as written
-    words = []
-    for position, word in enumerate(value.lower().split(" ")):
-        if word in LEGAL_FORMS:
-            words.append(LEGAL_FORMS[word])
-        elif position and word in SMALL_WORDS:
-            words.append(word)
-        else:
-            # Capitalize each part of "saint-etienne", and "king's" without "King'S".
-            words.append("-".join(capitalize_first_letter(part) for part in word.split("-")))
-    return " ".join(words)
-
-
-def capitalize_first_letter(word):
-    for index, character in enumerate(word):
-        if character.isalpha():
-            return word[:index] + character.upper() + word[index + 1 :]
-    return word

@@ -15,10 +15,11 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
 from organizations.models import FiguresSource, Organization
+from projects import bulk
 from projects.models import Keyword, Participation, Project
 from tests.factories import make_keyword, make_organization, make_participation, make_project
 
@@ -557,3 +558,30 @@ def test_benchmark_import_needs_postgresql():
         pytest.skip("runs at full size on PostgreSQL: a command, not a test")
     with pytest.raises(CommandError, match="needs PostgreSQL"):
         call_command("benchmark_import", stdout=io.StringIO())
+
+
+def foreign_keys():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2"
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's bulk-load path")
+def test_a_bulk_import_keeps_every_foreign_key(tmp_path):
+    # From BULK_ROWS new rows, insert_rows drops a table's foreign keys and adds them back.
+    before = foreign_keys()
+    folder = generate(tmp_path / "bulk", 2_000, 3_000, bulk.BULK_ROWS, seed=3)
+    run_import(folder)
+
+    assert Participation.objects.count() == bulk.BULK_ROWS
+    assert foreign_keys() == before
+    assert any("projects_participation" in table for table, _, _ in before)
+    organization = Organization.objects.order_by("?").first()
+    assert organization.project_count == organization.participations.count()
+    # And they are checked again: a participation of no organization is refused.
+    Participation.objects.create(project=Project.objects.first(), organization_id=0)
+    with pytest.raises(IntegrityError), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

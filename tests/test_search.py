@@ -366,3 +366,14 @@ def test_query_count_is_constant(client, db, django_assert_num_queries, q):
     with django_assert_num_queries(QUERIES[q]):
         response = client.get(LIST, {"q": q, "country": "DE", "sort": "funding"})
     assert response.context["paginator"].count == 30
+
+
+@postgresql_only
+def test_words_of_an_edited_profile_are_corrected_at_once(client, db):
+    # New organizations give their words to the word list once per INSERT statement, edited
+    # ones once per row (0006_bulk_import): both must feed the spelling correction.
+    organization = make_organization(name="Plain Name")
+    assert found(client, q="cryogenik") == []
+    organization.tagline = "Cryogenic microscopy"
+    organization.save()
+    assert found(client, q="cryogenik") == [organization.slug]
