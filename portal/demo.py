@@ -67,10 +67,11 @@ GPOH = {
         "but should plan for a strong coordinator."
     ),
     "network_narrative": (
-        "Two projects have given GPOH 57 distinct consortium partners in 13 countries, a wide "
-        "network for so few projects and a measure of HARMONY's size. Those partners are "
-        "likely to include Europe's main paediatric oncology centres, pharmaceutical companies "
-        "and health-data institutions."
+        # No count of countries here: the figures above give it, computed from the data.
+        "Two projects have given GPOH 57 distinct consortium partners from across Europe and "
+        "beyond, a wide network for so few projects and a measure of HARMONY's size. Those "
+        "partners are likely to include Europe's main paediatric oncology centres, "
+        "pharmaceutical companies and health-data institutions."
     ),
     "why_partner": (
         "GPOH is where German paediatric oncology and haematology meet, and that gives it "
