@@ -207,6 +207,21 @@ class OrganizationAdmin(CompareVersionAdmin):
             readonly += ["figures_source", *FIGURES]
         return readonly
 
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring writes the old row back, its version number included. Note the number
+        # before the restore, so that save_model counts on from it: otherwise a form opened
+        # before the restore would carry the same number again and could undo it unnoticed.
+        request.version_before_restore = (
+            Organization.objects.filter(pk=object_id).values_list("version", flat=True).first()
+        )
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        before = getattr(request, "version_before_restore", None)
+        if before is not None:
+            obj.version = max(obj.version, before)  # save() adds one
+        super().save_model(request, obj, form, change)
+
     @admin.display(description="Public page")
     def public_page(self, obj):
         if obj is None or obj.pk is None:

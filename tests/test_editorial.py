@@ -148,6 +148,30 @@ def test_second_save_from_the_same_version_is_refused(client, editor):
     assert gpoh.why_partner == "The second editor's text."
 
 
+def test_a_restore_makes_forms_opened_before_it_stale(client, editor):
+    # Restoring an old version must not bring back that version's number: a form opened just
+    # before the restore would then match it and silently undo the restore.
+    client.force_login(editor)
+    call_command("load_demo", verbosity=0)
+    gpoh = Organization.objects.get(slug="gpoh")
+    oldest = Version.objects.get_for_object(gpoh).last()
+    first_form = change_form_data(client.get(change_url(gpoh)))
+    assert post_change(client, gpoh, first_form, tagline="Second tagline.").status_code == 302
+    stale_form = change_form_data(client.get(change_url(gpoh)))
+
+    restore_url = reverse("admin:organizations_organization_revision", args=[gpoh.pk, oldest.pk])
+    restore_form = change_form_data(client.get(restore_url))
+    assert client.post(restore_url, restore_form).status_code == 302
+    gpoh.refresh_from_db()
+    assert gpoh.tagline == oldest.field_dict["tagline"]
+
+    response = post_change(client, gpoh, stale_form, tagline="Stale tagline.")
+    assert response.status_code == 200
+    assert "Someone else saved this profile while you were editing it" in response.content.decode()
+    gpoh.refresh_from_db()
+    assert gpoh.tagline == oldest.field_dict["tagline"]
+
+
 def test_every_save_is_in_the_history_with_who(editor_client, editor):
     call_command("load_demo", verbosity=0)
     gpoh = Organization.objects.get(slug="gpoh")
