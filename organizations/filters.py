@@ -47,6 +47,10 @@ def participations():
     return apps.get_model("projects", "Participation").objects
 
 
+def project_keywords():
+    return apps.get_model("projects", "Project").keywords.through.objects
+
+
 class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -182,7 +186,12 @@ class OrganizationFilterSet(django_filters.FilterSet):
     # duplicate rows, so no DISTINCT over every column.
 
     def with_keyword(self, queryset, name, value):
-        in_projects = participations().filter(project__keywords__slug=value)
+        # project__in, not project__keywords: no join through the projects table. With that
+        # join, PostgreSQL planned the keyword facet of ?keyword=...&country=DE as a join of
+        # every participation with every keyword (165 ms); without it, it starts from the
+        # few results (25 ms).
+        keyword_projects = project_keywords().filter(keyword__slug=value).values("project")
+        in_projects = participations().filter(project__in=keyword_projects)
         return queryset.filter(pk__in=in_projects.values("organization"))
 
     def with_capability(self, queryset, name, value):

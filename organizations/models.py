@@ -54,6 +54,24 @@ class FiguresSource(models.TextChoices):
     EDITORS = "editors", "Entered by the editors"
 
 
+# What includes/organization_card.html shows: the lists read these columns only.
+CARD_FIELDS = [
+    "name",
+    "slug",
+    "status",
+    "kind",
+    "country",
+    "tagline",
+    "project_count",
+    "total_ec_funding",
+]
+
+
+def _participations():
+    # A string reference keeps the apps' dependency one way (projects -> organizations).
+    return apps.get_model("projects", "Participation").objects
+
+
 class OrganizationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -66,6 +84,10 @@ class OrganizationQuerySet(models.QuerySet):
 
     def recently_updated(self):
         return self.order_by("-updated_at")
+
+    def for_cards(self):
+        """Only the columns an organization card shows (includes/organization_card.html)."""
+        return self.only(*CARD_FIELDS)
 
     def for_profile(self):
         """Everything the profile page shows, in a fixed number of queries."""
@@ -81,11 +103,42 @@ class OrganizationQuerySet(models.QuerySet):
             ),
             Prefetch(
                 "participations",
-                # A string reference keeps the apps' dependency one way (projects -> organizations).
-                queryset=apps.get_model("projects", "Participation")
-                .objects.select_related("project")
+                queryset=_participations()
+                .select_related("project")
+                .defer("project__objective")  # the projects table shows no objective
                 .order_by("-project__start_date", "project__acronym"),
             ),
+        )
+
+    def partners_of(self, organization):
+        """The organizations taking part in projects of `organization`, most shared projects
+        first, each with `shared_projects`: one aggregate query (slice it to a LIMIT).
+
+        Count("participations") counts the participations that the filter joined, those in
+        projects of `organization`: one per shared project (an organization is in a project
+        once), so no DISTINCT. Only the columns a list of partners shows are read.
+        """
+        their_projects = _participations().filter(organization=organization).values("project")
+        return (
+            self.filter(participations__project__in=their_projects)
+            .exclude(pk=organization.pk)
+            .annotate(shared_projects=Count("participations"))
+            .only("name", "slug", "country")
+            .order_by("-shared_projects", "name", "pk")
+        )
+
+    def working_on(self, keyword):
+        """The organizations in projects with `keyword`, most such projects first, each with
+        `num_projects`: one aggregate query (slice it to a LIMIT).
+
+        As in partners_of, Count("participations") counts the participations the filter
+        joined, one per project with the keyword.
+        """
+        return (
+            self.filter(participations__project__keywords=keyword)
+            .annotate(num_projects=Count("participations"))
+            .only("name", "slug", "country")
+            .order_by("-num_projects", "name", "pk")
         )
 
 

@@ -2,7 +2,6 @@ import csv
 import json
 from html import unescape
 
-from django.db.models import Count
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -13,7 +12,6 @@ from django_filters.views import FilterView
 
 from organizations.filters import KEYWORD_FACET_MAX_RESULTS, OrganizationFilterSet, facets
 from organizations.models import Organization
-from organizations.search import NARRATIVE_FIELDS
 from portal.mixins import ClampedPaginationMixin, PageMixin
 from portal.templatetags.portal import render_markdown
 
@@ -51,8 +49,7 @@ class OrganizationListView(FilteredListView):
     template_name = "organizations/organization_list.html"
 
     def get_queryset(self):
-        # Cards show no narrative: leave the long texts in the database.
-        return Organization.objects.visible_to(self.request.user).defer(*NARRATIVE_FIELDS)
+        return Organization.objects.visible_to(self.request.user).for_cards()
 
     def get_context_data(self, **kwargs):
         self.facets = facets(self.filterset, self.request) if self.filterset.is_valid() else None
@@ -178,13 +175,7 @@ class OrganizationDetailView(PageMixin, DetailView):
     def get_context_data(self, **kwargs):
         organization = self.object
         participations = organization.participations.all()  # prefetched, newest first
-        partners = (
-            Organization.objects.visible_to(self.request.user)
-            .filter(participations__project__participations__organization=organization)
-            .exclude(pk=organization.pk)
-            .annotate(shared_projects=Count("participations__project", distinct=True))
-            .order_by("-shared_projects", "name")
-        )
+        partners = Organization.objects.visible_to(self.request.user).partners_of(organization)
         return super().get_context_data(
             participations=participations,
             notable=sorted(

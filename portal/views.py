@@ -23,7 +23,7 @@ class HomeView(PageMixin, TemplateView):
             organization_count=published.count(),
             project_count=Project.objects.count(),
             keyword_count=Keyword.objects.count(),
-            recent=published.recently_updated()[:RECENT_PROFILES],
+            recent=published.recently_updated().for_cards()[:RECENT_PROFILES],
             **kwargs,
         )
 

@@ -1,13 +1,19 @@
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from urllib.parse import urlencode
+
+from django.db.models import F
+from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.generic import DetailView
 
-from organizations.models import Organization, Status
+from organizations.models import Organization
 from organizations.views import FilteredListView
 from portal.mixins import PageMixin
 from projects.filters import KeywordFilterSet, ProjectFilterSet
-from projects.models import Keyword, Participation, Project
+from projects.models import Keyword, Project
+
+# The keyword page's lists; the rest is a link away.
+KEYWORD_PROJECTS_SHOWN = 20
+KEYWORD_ORGANIZATIONS_SHOWN = 20
 
 
 class ProjectListView(FilteredListView):
@@ -46,43 +52,28 @@ class KeywordListView(FilteredListView):
         return Keyword.objects.order_by("name", "pk")
 
     def paginate_queryset(self, queryset, page_size):
-        """The page's keywords, with their counts made for them alone.
-
-        Counted in the page's one query by subqueries over the keywords of the page: an
-        annotation on the whole list would be computed for every keyword before the page's
-        OFFSET too, 1,000 of them on page 10.
-        """
+        """The page's keywords, with their counts made for them alone: counted over the whole
+        list, every keyword before the page's OFFSET would be counted too."""
         paginator, page, keywords, is_paginated = super().paginate_queryset(queryset, page_size)
-        projects = Project.keywords.through.objects.filter(keyword=OuterRef("pk"))
-        participations = Participation.objects.filter(project__keywords=OuterRef("pk"))
-        if not (self.request.user.is_active and self.request.user.is_staff):
-            # As Organization.objects.visible_to(): the public counts no drafts. NOT IN (the
-            # few drafts) is one small hashed set; IN (published) would look up every row.
-            drafts = Organization.objects.filter(status=Status.DRAFT)
-            participations = participations.exclude(organization__in=drafts)
         page.object_list = (
             Keyword.objects.filter(pk__in=keywords.values("pk"))
-            .annotate(
-                num_projects=count_subquery(projects, "project"),
-                num_organizations=count_subquery(participations, "organization", distinct=True),
-            )
+            .with_counts(self.request.user)
             .order_by("name", "pk")
         )
         return paginator, page, page.object_list, is_paginated
 
 
-def count_subquery(queryset, field, *, distinct=False):
-    """COUNT([DISTINCT] field) over `queryset` (which refers to an OuterRef), as a subquery."""
-    template = "COUNT(DISTINCT %(expressions)s)" if distinct else "COUNT(%(expressions)s)"
-    counted = queryset.order_by().annotate(
-        n=Func(F(field), template=template, output_field=IntegerField())
-    )
-    return Coalesce(Subquery(counted.values("n")), 0)
-
-
 class KeywordDetailView(PageMixin, DetailView):
-    model = Keyword
+    """A keyword: its newest projects and the organizations with most projects on it.
+
+    A keyword may have thousands of either: the page shows the first KEYWORD_*_SHOWN, their
+    totals, and links to the projects and organizations pages filtered by the keyword.
+    """
+
     context_object_name = "keyword"
+
+    def get_queryset(self):
+        return Keyword.objects.with_counts(self.request.user)
 
     def get_page_title(self):
         return f"Keyword: {self.object.name}"
@@ -92,11 +83,18 @@ class KeywordDetailView(PageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         keyword = self.object
+        projects = keyword.projects.defer("objective").order_by(
+            F("start_date").desc(nulls_last=True), "acronym"
+        )
+        organizations = Organization.objects.visible_to(self.request.user).working_on(keyword)
         return super().get_context_data(
-            projects=keyword.projects.order_by("-start_date", "acronym"),
-            organizations=Organization.objects.visible_to(self.request.user)
-            .filter(participations__project__keywords=keyword)
-            .annotate(num_projects=Count("participations__project", distinct=True))
-            .order_by("-num_projects", "name"),
+            projects=projects[:KEYWORD_PROJECTS_SHOWN],
+            organizations=organizations[:KEYWORD_ORGANIZATIONS_SHOWN],
+            all_projects_url=_filtered(reverse("projects:list"), keyword=keyword.slug),
+            all_organizations_url=_filtered(reverse("organizations:list"), keyword=keyword.slug),
             **kwargs,
         )
+
+
+def _filtered(path, **params):
+    return f"{path}?{urlencode(params)}"

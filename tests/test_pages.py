@@ -202,7 +202,7 @@ QUERIES = {
     "/organizations/": 3,  # count with facets, keyword facet, page
     "/projects/": 3,  # count, programme choices, page
     "/keywords/": 2,  # count, page
-    "/keywords/shared/": 3,  # keyword, projects, organizations
+    "/keywords/shared/": 3,  # keyword with its counts, first projects, first organizations
     "/healthz": 1,
     "/robots.txt": 0,
     "/sitemap.xml": 4,  # a count per section; organizations' last change

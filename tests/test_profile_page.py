@@ -4,10 +4,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
+from django_countries.fields import Country
 
 from organizations.models import Capability, ExpertiseArea, Organization
 from portal import demo
-from portal.templatetags.portal import euro, euro_short
+from portal.templatetags.portal import country_name, euro, euro_short
 from projects.models import Keyword, Participation, Project
 from tests.factories import (
     Page,
@@ -292,3 +294,14 @@ def test_euro_short(amount, text):
 )
 def test_euro(amount, text):
     assert euro(amount) == text
+
+
+# Country names ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["DE", "GB", "CZ", "TR", "KR", "", "XX"])
+def test_country_name_is_the_name_django_countries_gives(code):
+    assert country_name(Country(code)) == Country(code).name
+    assert country_name(code) == Country(code).name
+    with translation.override("de"):
+        assert country_name(code) == Country(code).name  # kept per language

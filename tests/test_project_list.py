@@ -1,12 +1,20 @@
-"""The projects page's filters and the keywords page's counts; both pages' query counts."""
+"""The projects page's filters, the keywords pages' counts and the keyword page's limits;
+the list pages' query counts."""
 
 from datetime import date
 
 import pytest
 from django.urls import reverse
 
-from organizations.models import Status
-from tests.factories import make_keyword, make_organization, make_participation, make_project
+from organizations.models import Organization, Status
+from projects.views import KEYWORD_ORGANIZATIONS_SHOWN, KEYWORD_PROJECTS_SHOWN
+from tests.factories import (
+    Page,
+    make_keyword,
+    make_organization,
+    make_participation,
+    make_project,
+)
 
 PROJECTS = reverse("projects:list")
 KEYWORDS = reverse("projects:keywords")
@@ -87,6 +95,64 @@ def test_keywords_count_projects_and_published_organizations(client, staff, db):
     counts = {k.name: k.num_organizations for k in client.get(KEYWORDS).context["object_list"]}
     assert counts == {"Cancer": 2, "Lonely": 0}
     assert listed(client, KEYWORDS, q="LONE") == [lonely.slug]
+
+
+# The keyword page ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def busy_keyword(db):
+    """A keyword with 5 more projects and organizations than its page shows: the last project
+    is the newest, Maker BAT01 is in two of them, and a draft is in one."""
+    keyword = make_keyword("Battery", slug="battery")
+    size = max(KEYWORD_PROJECTS_SHOWN, KEYWORD_ORGANIZATIONS_SHOWN) + 5
+    projects = [
+        make_project(acronym=f"BAT{i:02}", start_date=date(2000 + i, 1, 1), keywords=[keyword])
+        for i in range(size)
+    ]
+    for project in projects:
+        make_participation(project, make_organization(name=f"Maker {project.acronym}"))
+    make_participation(projects[1], make_organization(name="Draft maker", status=Status.DRAFT))
+    make_participation(projects[2], Organization.objects.get(name="Maker BAT01"))
+    return keyword, size
+
+
+def test_keyword_page_shows_the_first_of_many_and_links_to_the_rest(client, busy_keyword):
+    keyword, size = busy_keyword
+    page = Page.of(client.get(keyword.get_absolute_url()))
+
+    assert len(page.find_all("article", **{"class": "project-card"})) == KEYWORD_PROJECTS_SHOWN
+    assert len(page.find_all("li", **{"class": "partners__item"})) == KEYWORD_ORGANIZATIONS_SHOWN
+    assert page.titles() == [f"Projects ({size})", f"Organizations ({size})"]  # drafts aside
+    assert f"Showing the newest {KEYWORD_PROJECTS_SHOWN} of {size} projects." in page.text
+    assert f"Showing {KEYWORD_ORGANIZATIONS_SHOWN} of {size} organizations" in page.text
+    assert page.text.index("BAT24") < page.text.index("BAT23")  # newest first
+    assert page.text.index("Maker BAT01 Germany · 2 projects") < page.text.index("Maker BAT00")
+    assert "Draft maker" not in page.text
+
+    # The links lead to every project and every published organization.
+    for path in ["/projects/?keyword=battery", "/organizations/?keyword=battery"]:
+        assert page.find_all("a", href=path)
+        assert client.get(path).context["paginator"].count == size
+
+
+def test_keyword_page_with_few_entries_shows_them_all(client, db):
+    keyword = make_keyword("Rare", slug="rare")
+    make_participation(make_project(keywords=[keyword]), make_organization(name="Only maker"))
+    page = Page.of(client.get(keyword.get_absolute_url()))
+
+    assert page.titles() == ["Projects (1)", "Organizations (1)"]
+    assert "Only maker" in page.text
+    assert "Showing" not in page.text
+    assert not page.find_all("a", href="/organizations/?keyword=rare")
+
+
+def test_staff_see_drafts_on_the_keyword_page(client, staff, busy_keyword):
+    keyword, size = busy_keyword
+    client.force_login(staff)
+    page = Page.of(client.get(keyword.get_absolute_url()))
+
+    assert f"Organizations ({size + 1})" in page.titles()
 
 
 def add_projects(n):

@@ -9,6 +9,7 @@ requests each page type --requests times through django.test.Client (no network,
 server: the view, middleware and templates) and prints p50 and p95 in milliseconds.
 """
 
+import os
 import random
 import statistics
 import tempfile
@@ -60,6 +61,7 @@ class Command(BaseCommand):
             f"{Project.objects.count():,} projects, {Keyword.objects.count():,} keywords."
         )
         urls = self.urls(random.Random(seed))
+        load_before = os.getloadavg()[0]
         # DEBUG would keep every query in memory and time the debug machinery too; static
         # files are not what is measured (and the manifest would need collectstatic).
         plain_static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
@@ -70,6 +72,11 @@ class Command(BaseCommand):
         ):
             results = {name: self.measure(pages, requests) for name, pages in urls.items()}
         self.report(results, requests)
+        # Other work on the machine shows up in every figure: say how busy it was.
+        self.stdout.write(
+            f"\nLoad average (1 min): {load_before:.2f} before, {os.getloadavg()[0]:.2f} after "
+            f"({os.cpu_count()} CPUs; the benchmark itself keeps about one busy)."
+        )
 
     def load_data(self, organizations, projects, participations, seed):
         with tempfile.TemporaryDirectory() as folder:
@@ -85,6 +92,10 @@ class Command(BaseCommand):
             )
             call_command("import_cordis", folder, quiet=True, stdout=self.stdout)
         call_command("load_demo", stdout=self.stdout)
+        # Freshly loaded tables have no statistics until autovacuum comes by; without them
+        # the planner guesses, and the first run timed the keywords list at over a second.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     def urls(self, rng):
         """A cycle of URLs per page type, from a random sample of the data."""
