@@ -1,7 +1,7 @@
 import reversion
 from django.apps import apps
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -54,6 +54,8 @@ class FiguresSource(models.TextChoices):
     EDITORS = "editors", "Entered by the editors"
 
 
+# Rows of a profile's projects table; the rest are in the projects page, filtered.
+PROFILE_PROJECTS = 50
 # What includes/organization_card.html shows: the lists read these columns only.
 CARD_FIELDS = [
     "name",
@@ -91,6 +93,8 @@ class OrganizationQuerySet(models.QuerySet):
 
     def for_profile(self):
         """Everything the profile page shows, in a fixed number of queries."""
+        # The projects tables show no objective.
+        participations = _participations().select_related("project").defer("project__objective")
         return self.prefetch_related(
             "capabilities",
             "analysis_notes",
@@ -101,12 +105,21 @@ class OrganizationQuerySet(models.QuerySet):
                     "order", "pk"
                 ),
             ),
+            # The projects table: the newest PROFILE_PROJECTS, and one more to tell whether
+            # there are more (an organization may have thousands: the rest is a link away).
             Prefetch(
                 "participations",
-                queryset=_participations()
-                .select_related("project")
-                .defer("project__objective")  # the projects table shows no objective
-                .order_by("-project__start_date", "project__acronym"),
+                queryset=participations.order_by(
+                    F("project__start_date").desc(nulls_last=True), "project__acronym"
+                )[: PROFILE_PROJECTS + 1],
+                to_attr="newest_participations",
+            ),
+            Prefetch(
+                "participations",
+                queryset=participations.filter(notable_rank__isnull=False).order_by(
+                    "notable_rank", "pk"
+                ),
+                to_attr="notable_participations",
             ),
         )
 

@@ -1,6 +1,7 @@
 import csv
 import json
 from html import unescape
+from urllib.parse import urlencode
 
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from organizations.filters import KEYWORD_FACET_MAX_RESULTS, OrganizationFilterSet, facets
-from organizations.models import Organization
+from organizations.models import PROFILE_PROJECTS, Organization
 from portal.mixins import ClampedPaginationMixin, PageMixin
 from portal.templatetags.portal import render_markdown
 
@@ -174,14 +175,16 @@ class OrganizationDetailView(PageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         organization = self.object
-        participations = organization.participations.all()  # prefetched, newest first
+        newest = organization.newest_participations  # prefetched: one more than shown
         partners = Organization.objects.visible_to(self.request.user).partners_of(organization)
         return super().get_context_data(
-            participations=participations,
-            notable=sorted(
-                (p for p in participations if p.notable_rank is not None),
-                key=lambda p: p.notable_rank,
+            participations=newest[:PROFILE_PROJECTS],
+            more_projects_url=(
+                f"{reverse('projects:list')}?{urlencode({'organization': organization.slug})}"
+                if len(newest) > PROFILE_PROJECTS
+                else None
             ),
+            notable=organization.notable_participations,
             partners=partners[:PARTNERS_SHOWN],
             **kwargs,
         )

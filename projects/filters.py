@@ -47,6 +47,12 @@ class ProjectFilterSet(django_filters.FilterSet):
         max_length=150,
         help_text="A keyword's address name, e.g. childhood-cancer.",
     )
+    organization = django_filters.CharFilter(
+        label="Participant",
+        method="with_participant",
+        max_length=255,
+        help_text="An organization's address name, e.g. gpoh.",
+    )
 
     class Meta:
         model = Project
@@ -69,6 +75,10 @@ class ProjectFilterSet(django_filters.FilterSet):
 
     def with_keyword(self, queryset, name, value):
         return queryset.filter(keywords__slug=value)  # one row per (project, keyword)
+
+    def with_participant(self, queryset, name, value):
+        # An organization is in a project once: one row per project, no DISTINCT needed.
+        return queryset.filter(participations__organization__slug=value)
 
 
 class KeywordFilterSet(django_filters.FilterSet):

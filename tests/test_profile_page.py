@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import translation
 from django_countries.fields import Country
 
-from organizations.models import Capability, ExpertiseArea, Organization
+from organizations.models import PROFILE_PROJECTS, Capability, ExpertiseArea, Organization
 from portal import demo
 from portal.templatetags.portal import country_name, euro, euro_short
 from projects.models import Keyword, Participation, Project
@@ -207,8 +207,9 @@ def test_demo_participations_add_up_to_the_headline_funding(db):
 # Query counts -------------------------------------------------------------------------------
 
 # For an anonymous visitor (no session): the organization, its capabilities, analysis notes,
-# expertise areas (with their project counts), participations (with their projects), partners.
-PROFILE_QUERIES = 6
+# expertise areas (with their project counts), the newest and the notable participations (with
+# their projects), partners.
+PROFILE_QUERIES = 7
 
 
 def build_profile(size):
@@ -236,6 +237,32 @@ def test_profile_query_count_does_not_grow(client, db, django_assert_num_queries
     assert len(page.find_all("li", **{"class": "card card--expertise"})) == size
     assert len(page.find_all("li", **{"class": "notable__item"})) == size
     assert "1 shared project" not in page.text and "2 shared projects" in page.text
+
+
+def test_a_busy_profile_lists_its_newest_projects_and_links_to_all(client, db):
+    organization = make_organization(name="Busy")
+    make_portfolio(organization, PROFILE_PROJECTS + 5)
+
+    response = client.get(organization.get_absolute_url())
+    page = Page.of(response)
+    assert len(page.find_all("tr")) == 1 + PROFILE_PROJECTS  # the header row, then projects
+    newest = organization.participations.order_by("-project__start_date", "project__acronym")
+    shown = [participation.pk for participation in response.context["participations"]]
+    assert shown == [participation.pk for participation in newest[:PROFILE_PROJECTS]]
+    # Every notable project is still shown, among the newest or not.
+    assert len(page.find_all("li", **{"class": "notable__item"})) == PROFILE_PROJECTS + 5
+
+    assert f"Showing the newest {PROFILE_PROJECTS} projects. See all projects of Busy" in page.text
+    [link] = [a["href"] for a in page.find_all("a") if "organization=" in a.get("href", "")]
+    assert client.get(link).context["paginator"].count == PROFILE_PROJECTS + 5
+
+
+def test_a_small_profile_lists_all_its_projects(client, db):
+    organization = make_organization(name="Small")
+    make_portfolio(organization, 3)
+    page = Page.of(client.get(organization.get_absolute_url()))
+    assert len(page.find_all("tr")) == 1 + 3
+    assert "See all projects" not in page.text
 
 
 def test_demo_profile_query_count(client, db, django_assert_num_queries):

@@ -48,7 +48,7 @@ def projects(db):
     make_participation(harmony, german)
     make_participation(harmony, make_organization(country="DE"))  # a second German partner
     make_participation(solar, french)
-    return {"harmony": harmony, "solar": solar, "cancer": cancer}
+    return {"harmony": harmony, "solar": solar, "cancer": cancer, "german": german}
 
 
 def test_each_project_filter(client, projects):
@@ -65,6 +65,8 @@ def test_each_project_filter(client, projects):
         ({"country": ["DE", "FR"]}, [harmony, solar]),
         ({"keyword": projects["cancer"].slug}, [harmony]),
         ({"keyword": "no-such-keyword"}, []),
+        ({"organization": projects["german"].slug}, [harmony]),
+        ({"organization": "no-such-organization"}, []),
         ({"q": "a", "programme": "H2020", "country": "DE"}, [harmony]),
     ]
     for params, expected in cases:
