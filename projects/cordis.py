@@ -116,11 +116,13 @@ class Writer:
         if self.dump.keywords is not None:  # no keywords column: leave keywords alone
             self.write_keywords(project_pks)
         if connection.vendor == "postgresql" and self.counts["participations"].created > BULK_ROWS:
-            # The planner still believes the tables as small as before the import; the
-            # figures query would be planned for that (seconds slower at H2020's size).
-            tables = [Participation._meta.db_table, Organization._meta.db_table]
+            # The planner still believes the tables as small as before the import, until
+            # autovacuum comes by: the figures query, and the pages' first queries after the
+            # import, would be planned for that (seconds slower at H2020's size).
+            models = [Participation, Organization, Project, Project.keywords.through, Keyword]
+            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
             with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {', '.join(map(connection.ops.quote_name, tables))}")
+                cursor.execute(f"ANALYZE {tables}")
         self.refresh_figures(set(organization_pks.values()), neighbours)
 
     def report(self, table):
