@@ -585,3 +585,10 @@ def test_a_bulk_import_keeps_every_foreign_key(tmp_path):
     Participation.objects.create(project=Project.objects.first(), organization_id=0)
     with pytest.raises(IntegrityError), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="benchmark_import needs PostgreSQL")
+def test_benchmark_import_refuses_a_database_with_data():
+    make_organization()
+    with pytest.raises(CommandError, match="times a first import"):
+        call_command("benchmark_import", stdout=io.StringIO())

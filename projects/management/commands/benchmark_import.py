@@ -14,12 +14,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from psycopg import sql
 
+from organizations.models import Organization
 from projects.cordis import import_cordis
 from projects.management.commands.generate_cordis_sample import (
     ORGANIZATION_HEADER_LINE,
     PROJECT_HEADER_LINE,
     write_sample,
 )
+from projects.models import Project
 
 COPY_CHUNK = 1024 * 1024  # bytes
 
@@ -48,6 +50,11 @@ class Command(BaseCommand):
             raise CommandError(
                 "benchmark_import needs PostgreSQL (it compares with PostgreSQL's COPY); "
                 f"this database is {connection.vendor}. Set DATABASE_URL=postgres://..."
+            )
+        if Project.objects.exists() or Organization.objects.exists():
+            raise CommandError(
+                "benchmark_import times a first import: run it on a database with no projects "
+                "or organizations (createdb, then manage.py migrate)."
             )
         progress = self.stderr.write if options["verbosity"] > 1 else None
         with tempfile.TemporaryDirectory() as folder:
