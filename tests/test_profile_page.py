@@ -174,6 +174,17 @@ def test_computed_figures_say_where_they_come_from(client, db):
     assert "Entered by the editors." not in page.text
 
 
+def test_large_figures_are_grouped_by_thousands(client, db):
+    organization = make_organization(
+        project_count=2607, coordinator_count=1258, partner_count=16647
+    )
+
+    text = Page.of(client.get(organization.get_absolute_url())).text
+
+    assert "2,607" in text and "1,258" in text and "16,647" in text
+    assert "2607" not in text
+
+
 # The demo -----------------------------------------------------------------------------------
 
 
