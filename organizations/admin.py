@@ -37,6 +37,9 @@ class OrganizationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "version" in self.fields:
             self.fields["version"].widget = forms.HiddenInput()
+        if "tagline" in self.fields:
+            # A whole sentence: as wide as the narrative boxes, not the admin's 20em.
+            self.fields["tagline"].widget.attrs["class"] = "vLargeTextField"
 
     def clean(self):
         cleaned = super().clean()
