@@ -3,6 +3,7 @@ import shutil
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connections
 
 from portal.roles import make_editor
 
@@ -70,3 +71,7 @@ def page(live_server):
         page.set_default_timeout(15_000)
         yield page
         browser.close()
+        # The test's ORM calls inside this block ran in Playwright's greenlet, whose context
+        # has a database connection of its own; left open, PostgreSQL refused to drop the
+        # test database at the end of the run ("being accessed by other users").
+        connections.close_all()
