@@ -1,7 +1,8 @@
 """The values of a CORDIS row: text, identifiers, amounts, dates and readable names.
 
-Each parser takes a row ({column: text}) and a column name, and raises BadValue, with a
-reason a person can act on, when the value cannot be used.
+The parsers take a row ({column: text}) and a column name, and raise BadValue, with a reason
+a person can act on, when the value cannot be used. The rest take a value and make it fit:
+keywords split and cut to length, names in capitals made readable.
 """
 
 import functools
