@@ -107,6 +107,27 @@ def country_filter(**kwargs):
     )
 
 
+def slug_filter(label, method, help_text, *, max_length=150):
+    """A filter by the address name (slug) of a related object, applied by `method`."""
+    return django_filters.CharFilter(
+        label=label, method=method, max_length=max_length, help_text=help_text
+    )
+
+
+def bounds(filter_class, field_name, *, labels, max_value):
+    """Two filters on one column, "from" (>=) and "up to" (<=), both from 0 to max_value."""
+    return tuple(
+        filter_class(
+            label=label,
+            field_name=field_name,
+            lookup_expr=lookup,
+            min_value=0,
+            max_value=max_value,
+        )
+        for label, lookup in zip(labels, ["gte", "lte"], strict=True)
+    )
+
+
 class OrganizationSearchForm(forms.Form):
     """The two fields that are not filters: the text searched for, and the order."""
 
@@ -133,47 +154,23 @@ class OrganizationFilterSet(django_filters.FilterSet):
     sector = django_filters.ChoiceFilter(
         label="Sector", choices=Sector.choices, empty_label="Any sector", widget=QuickSelect
     )
-    keyword = django_filters.CharFilter(
-        label="Project keyword",
-        method="with_keyword",
-        max_length=150,
-        help_text="A keyword's address name, e.g. childhood-cancer.",
+    keyword = slug_filter(
+        "Project keyword", "with_keyword", "A keyword's address name, e.g. childhood-cancer."
     )
-    capability = django_filters.CharFilter(
-        label="Capability",
-        method="with_capability",
-        max_length=150,
-        help_text="A capability's address name.",
-    )
+    capability = slug_filter("Capability", "with_capability", "A capability's address name.")
     coordinator = django_filters.BooleanFilter(
         label="Has coordinated a project", method="has_coordinated", widget=forms.CheckboxInput
     )
-    funding_min = django_filters.NumberFilter(
-        label="EC funding from (€)",
-        field_name="total_ec_funding",
-        lookup_expr="gte",
-        min_value=0,
+    funding_min, funding_max = bounds(
+        django_filters.NumberFilter,
+        "total_ec_funding",
+        labels=("EC funding from (€)", "EC funding up to (€)"),
         max_value=MAX_EUROS,
     )
-    funding_max = django_filters.NumberFilter(
-        label="EC funding up to (€)",
-        field_name="total_ec_funding",
-        lookup_expr="lte",
-        min_value=0,
-        max_value=MAX_EUROS,
-    )
-    projects_min = IntegerFilter(
-        label="Projects from",
-        field_name="project_count",
-        lookup_expr="gte",
-        min_value=0,
-        max_value=MAX_COUNT,
-    )
-    projects_max = IntegerFilter(
-        label="Projects up to",
-        field_name="project_count",
-        lookup_expr="lte",
-        min_value=0,
+    projects_min, projects_max = bounds(
+        IntegerFilter,
+        "project_count",
+        labels=("Projects from", "Projects up to"),
         max_value=MAX_COUNT,
     )
 

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from organizations.filters import IntegerFilter, country_filter
+from organizations.filters import IntegerFilter, country_filter, slug_filter
 from projects.models import Keyword, Participation, Project
 
 
@@ -41,17 +41,14 @@ class ProjectFilterSet(django_filters.FilterSet):
         max_value=2100,
     )
     country = country_filter(label="Participant country", method="with_participant_country")
-    keyword = django_filters.CharFilter(
-        label="Keyword",
-        method="with_keyword",
-        max_length=150,
-        help_text="A keyword's address name, e.g. childhood-cancer.",
+    keyword = slug_filter(
+        "Keyword", "with_keyword", "A keyword's address name, e.g. childhood-cancer."
     )
-    organization = django_filters.CharFilter(
-        label="Participant",
-        method="with_participant",
+    organization = slug_filter(
+        "Participant",
+        "with_participant",
+        "An organization's address name, e.g. gpoh.",
         max_length=255,
-        help_text="An organization's address name, e.g. gpoh.",
     )
 
     class Meta:
