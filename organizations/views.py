@@ -42,6 +42,11 @@ class FilteredListView(ClampedPaginationMixin, PageMixin, FilterView):
         return params.urlencode()
 
 
+def filtered_list_url(url_name, **filters):
+    """The address of a list page with `filters` applied, e.g. the projects of a keyword."""
+    return f"{reverse(url_name)}?{urlencode(filters)}"
+
+
 class OrganizationListView(FilteredListView):
     page_title = "Organizations"
     page_description = "Search and filter research organizations taking part in EU-funded projects."
@@ -180,7 +185,7 @@ class OrganizationDetailView(PageMixin, DetailView):
         return super().get_context_data(
             participations=newest[:PROFILE_PROJECTS],
             more_projects_url=(
-                f"{reverse('projects:list')}?{urlencode({'organization': organization.slug})}"
+                filtered_list_url("projects:list", organization=organization.slug)
                 if len(newest) > PROFILE_PROJECTS
                 else None
             ),

@@ -1,12 +1,9 @@
-from urllib.parse import urlencode
-
 from django.db.models import F
-from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.generic import DetailView
 
 from organizations.models import Organization
-from organizations.views import FilteredListView
+from organizations.views import FilteredListView, filtered_list_url
 from portal.mixins import PageMixin
 from projects.filters import KeywordFilterSet, ProjectFilterSet
 from projects.models import Keyword, Project
@@ -90,11 +87,7 @@ class KeywordDetailView(PageMixin, DetailView):
         return super().get_context_data(
             projects=projects[:KEYWORD_PROJECTS_SHOWN],
             organizations=organizations[:KEYWORD_ORGANIZATIONS_SHOWN],
-            all_projects_url=_filtered(reverse("projects:list"), keyword=keyword.slug),
-            all_organizations_url=_filtered(reverse("organizations:list"), keyword=keyword.slug),
+            all_projects_url=filtered_list_url("projects:list", keyword=keyword.slug),
+            all_organizations_url=filtered_list_url("organizations:list", keyword=keyword.slug),
             **kwargs,
         )
-
-
-def _filtered(path, **params):
-    return f"{path}?{urlencode(params)}"
