@@ -28,10 +28,7 @@ def fetch(model, key, keys, fields):
 
 def fetch_pks(model, key, keys):
     """{key: pk} for rows just inserted (COPY does not return their pks)."""
-    pks = {}
-    for queryset in where_in(model.objects, key, keys):
-        pks.update(queryset.values_list(key, "pk"))
-    return pks
+    return {value: row["pk"] for value, row in fetch(model, key, keys, []).items()}
 
 
 def insert_rows(model, rows):

@@ -115,7 +115,7 @@ class Writer:
         neighbours = self.write_participations(project_pks, organization_pks)
         if self.dump.keywords is not None:  # no keywords column: leave keywords alone
             self.write_keywords(project_pks)
-        if connection.vendor == "postgresql" and self.counts["participations"].created > BULK_ROWS:
+        if connection.vendor == "postgresql" and self.counts["participations"].created >= BULK_ROWS:
             # The planner still believes the tables as small as before the import, until
             # autovacuum comes by: the figures query, and the pages' first queries after the
             # import, would be planned for that (seconds slower at H2020's size).
