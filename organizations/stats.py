@@ -11,24 +11,20 @@ field in Python (minutes). Grouping once and writing with UPDATE ... FROM takes 
 on PostgreSQL. The SQL is plain enough for PostgreSQL and SQLite (3.33 or later) alike.
 """
 
-from decimal import Decimal
-
 from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
 from organizations.models import FiguresSource, Organization
 
-FIGURE_FIELDS = [
+# The columns of the figures query, after the organization id.
+COMPUTED = [
     "project_count",
     "coordinator_count",
     "total_ec_funding",
     "partner_count",
     "partner_country_count",
-    "figures_source",
-    "figures_computed_at",
 ]
-COMPUTED = FIGURE_FIELDS[:5]  # the columns of the figures query, after the organization id
 
 
 def _figures_sql(organizations):
@@ -94,28 +90,12 @@ def _figures_sql(organizations):
     return sql, list(params)
 
 
-def compute_figures(organizations):
-    """Return {organization id: {figure: value}} for a queryset of organizations."""
-    sql, params = _figures_sql(organizations)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    figures = {}
-    for pk, *values in rows:
-        figures[pk] = dict(zip(COMPUTED, values, strict=True))
-        # SQLite sums decimals as floats: give back what the model field holds.
-        funding = Decimal(str(figures[pk]["total_ec_funding"]))
-        figures[pk]["total_ec_funding"] = funding.quantize(Decimal("0.01"))
-    return figures
-
-
-def refresh_figures(organizations, *, keep_edited=True, batch_size=1000):
+def refresh_figures(organizations, *, keep_edited=True):
     """Recompute and store the figures of `organizations` (a queryset).
 
     With keep_edited, organizations whose figures the editors entered by hand are left alone;
     an import passes keep_edited=False because it has just brought the data the figures come
-    from. Returns the number of organizations updated. (batch_size is no longer used: one
-    statement writes every organization's figures. It is kept for existing callers.)
+    from. Returns the number of organizations updated: one statement, however many.
     """
     if keep_edited:
         organizations = organizations.exclude(figures_source=FiguresSource.EDITORS)
