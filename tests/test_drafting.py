@@ -1,18 +1,15 @@
 """Drafts of a profile's empty sections from its project data."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from organizations.drafting import draft_from_data, suggested_reach, suggested_role
 from organizations.models import AnalysisNote, CollaborationRole, Organization, Reach
+from tests.data import CORDIS_IMI2
 from tests.factories import make_keyword, make_organization, make_participation, make_project
 
 pytestmark = pytest.mark.django_db
 
-CORDIS_IMI2 = Path(settings.BASE_DIR).parent / "shared" / "data" / "cordis-imi2"
 GPOH_PIC = "923133869"
 
 

@@ -9,10 +9,8 @@ import io
 import re
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection
@@ -21,9 +19,9 @@ from django.test.utils import CaptureQueriesContext
 from organizations.models import FiguresSource, Organization
 from projects import bulk
 from projects.models import Keyword, Participation, Project
+from tests.data import CORDIS_IMI2 as DATA
 from tests.factories import make_keyword, make_organization, make_participation, make_project
 
-DATA = Path(settings.BASE_DIR).parent / "shared" / "data" / "cordis-imi2"
 GPOH_PIC = "923133869"
 HARMONY, HARMONY_PLUS = "116026", "945406"
 

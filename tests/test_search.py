@@ -7,10 +7,8 @@ import csv
 import io
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
@@ -18,6 +16,7 @@ from django.urls import reverse
 from organizations.models import Kind, Organization, Sector, Status
 from organizations.search import parse_websearch, search_organizations
 from organizations.views import EXPORT_LIMIT
+from tests.data import CORDIS_IMI2
 from tests.factories import (
     make_capability,
     make_expertise,
@@ -28,7 +27,6 @@ from tests.factories import (
 )
 
 LIST = reverse("organizations:list")
-CORDIS_IMI2 = Path(settings.BASE_DIR).parent / "shared" / "data" / "cordis-imi2"
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="typo tolerance and accent folding are PostgreSQL features (pg_trgm, unaccent); "

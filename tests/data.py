@@ -1,0 +1,13 @@
+"""Where the tests read the real CORDIS data (107 IMI2 projects): beside the repository, in
+../shared/data/cordis-imi2, never copied into it. A checkout elsewhere names the folder in
+the CORDIS_IMI2 environment variable."""
+
+import os
+from pathlib import Path
+
+from django.conf import settings
+
+CORDIS_IMI2 = Path(
+    os.environ.get("CORDIS_IMI2")
+    or Path(settings.BASE_DIR).parent / "shared" / "data" / "cordis-imi2"
+)
