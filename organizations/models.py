@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 
+from base.fields import NormalizedTextField
+
 
 class Kind(models.TextChoices):
     NGO = "ngo", "NGO / Association"
@@ -199,7 +201,7 @@ class Organization(models.Model):
     )
 
     # Narrative (Markdown: links, lists, emphasis)
-    core_work = models.TextField(
+    core_work = NormalizedTextField(
         "what they do",
         blank=True,
         help_text="Their core work in a paragraph or two: what they contribute to research. "
@@ -215,13 +217,13 @@ class Organization(models.Model):
         blank=True,
         help_text="A short phrase for what their latest projects are about.",
     )
-    trajectory = models.TextField(
+    trajectory = NormalizedTextField(
         "evolution and trajectory",
         blank=True,
         help_text="How their focus has shifted over time, with the projects that show it. "
         "Markdown allowed.",
     )
-    trajectory_summary = models.TextField(
+    trajectory_summary = NormalizedTextField(
         blank=True,
         help_text="One or two sentences: where they are heading and who should care. "
         "Markdown allowed.",
@@ -235,16 +237,16 @@ class Organization(models.Model):
     reach = models.CharField(
         max_length=10, choices=Reach, blank=True, help_text="How far their partnerships reach."
     )
-    collaboration_narrative = models.TextField(
+    collaboration_narrative = NormalizedTextField(
         blank=True,
         help_text="How they work in consortia, and what that means for a future partner. "
         "Markdown allowed.",
     )
-    network_narrative = models.TextField(
+    network_narrative = NormalizedTextField(
         blank=True,
         help_text="Who their partners are and where: the shape of their network. Markdown allowed.",
     )
-    why_partner = models.TextField(
+    why_partner = NormalizedTextField(
         "why partner with them",
         blank=True,
         help_text="What sets them apart: why a consortium would want them. Markdown allowed.",
@@ -368,7 +370,7 @@ class ExpertiseArea(models.Model):
     )
     name = models.CharField(max_length=200)
     level = models.CharField(max_length=10, choices=Level, default=Level.PRIMARY)
-    evidence = models.TextField(
+    evidence = NormalizedTextField(
         blank=True, help_text="A sentence or two on the projects or keywords that show it."
     )
     projects = models.ManyToManyField(
@@ -399,7 +401,7 @@ class AnalysisNote(models.Model):
         Organization, on_delete=models.CASCADE, related_name="analysis_notes"
     )
     kind = models.CharField(max_length=20, choices=NoteKind, default=NoteKind.DATA_CONFIDENCE)
-    body = models.TextField(
+    body = NormalizedTextField(
         help_text="What a reader should keep in mind about this profile, e.g. how thin the "
         "evidence is. Markdown allowed."
     )

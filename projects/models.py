@@ -3,6 +3,7 @@ from django.db.models import F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 
+from base.fields import NormalizedTextField
 from organizations.models import Organization, Status
 
 
@@ -91,7 +92,7 @@ class Project(models.Model):
     ec_max_contribution = models.DecimalField(
         "EC max contribution", max_digits=14, decimal_places=2, null=True, blank=True
     )
-    objective = models.TextField(blank=True)
+    objective = NormalizedTextField(blank=True)
     keywords = models.ManyToManyField(Keyword, blank=True, related_name="projects")
     organizations = models.ManyToManyField(
         "organizations.Organization", through="Participation", related_name="projects"
@@ -156,7 +157,7 @@ class Participation(models.Model):
         help_text='Give a number to show this project under "Notable projects" on the '
         "organization's profile, 1 first. Leave empty to leave it out.",
     )
-    highlight = models.TextField(
+    highlight = NormalizedTextField(
         blank=True,
         help_text="For notable projects: a sentence on why this project matters for them. "
         "Markdown allowed.",
