@@ -210,6 +210,14 @@ class OrganizationAdmin(CompareVersionAdmin):
             readonly += ["figures_source", *FIGURES]
         return readonly
 
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and "action" in request.POST:
+            # Our actions record their own revisions, one or two per profile, each with its
+            # comment. django-reversion's changelist_view wraps the whole request in one
+            # revision, which would merge them into one.
+            return admin.ModelAdmin.changelist_view(self, request, extra_context)
+        return super().changelist_view(request, extra_context)
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # Restoring writes the old row back, its version number included. Note the number
         # before the restore, so that save_model counts on from it: otherwise a form opened
@@ -253,11 +261,20 @@ class OrganizationAdmin(CompareVersionAdmin):
 
     @admin.action(description="Draft empty sections from the project data")
     def draft_sections_from_data(self, request, queryset):
+        action = "Draft empty sections from the project data"
         for organization in queryset:
+            # A version of the profile as it was, so that History can restore it: an imported
+            # profile has no version of its own until someone saves it.
             with reversion.create_revision():
                 reversion.set_user(request.user)
-                reversion.set_comment("Drafted empty sections from the project data.")
+                reversion.set_comment(f"Before the action “{action}”.")
+                reversion.add_to_revision(organization)
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment(f"After the action “{action}”.")
                 draft = draft_from_data(organization)
+                if draft.filled:  # the profile too, when only its expertise areas were drafted
+                    reversion.add_to_revision(organization)
             self.message_user(request, str(draft), messages.INFO)
 
 

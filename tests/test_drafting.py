@@ -2,9 +2,12 @@
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
+from reversion.models import Version
 
 from organizations.drafting import draft_from_data, suggested_reach, suggested_role
 from organizations.models import AnalysisNote, CollaborationRole, Organization, Reach
+from tests.admin_forms import change_form_data
 from tests.data import CORDIS_IMI2
 from tests.factories import make_keyword, make_organization, make_participation, make_project
 
@@ -105,3 +108,45 @@ def test_suggested_role(projects, coordinated, role):
 )
 def test_suggested_reach(partners, reach):
     assert suggested_reach("DE", partners) == reach
+
+
+def test_drafting_from_the_admin_can_be_undone_from_history(editor_client, editor):
+    # An imported profile: participations, no narrative, and no version in its history.
+    leukemia = make_keyword("leukemia")
+    organization = make_organization(country="DE")
+    for acronym in ("ALPHA", "BETA", "GAMMA"):
+        project = make_project(acronym=acronym, keywords=[leukemia])
+        make_participation(project=project, organization=organization)
+        make_participation(project=project, organization=make_organization(country="FR"))
+    assert not Version.objects.get_for_object(organization).exists()
+
+    response = editor_client.post(
+        reverse("admin:organizations_organization_changelist"),
+        {"action": "draft_sections_from_data", "_selected_action": [organization.pk]},
+    )
+
+    assert response.status_code == 302
+    organization.refresh_from_db()
+    assert organization.early_focus and organization.expertise_areas.exists()
+    after, before = Version.objects.get_for_object(organization)
+    for version, when in [(before, "Before"), (after, "After")]:
+        assert version.revision.user == editor
+        assert version.revision.get_comment() == (
+            f"{when} the action “Draft empty sections from the project data”."
+        )
+    assert before.field_dict["early_focus"] == ""
+
+    # Restore the version from before: the drafted text and expertise areas are gone.
+    restore_url = reverse(
+        "admin:organizations_organization_revision", args=[organization.pk, before.pk]
+    )
+    restore_form = change_form_data(editor_client.get(restore_url))
+    assert editor_client.post(restore_url, restore_form).status_code == 302
+    organization.refresh_from_db()
+    assert (organization.early_focus, organization.reach, organization.network_narrative) == (
+        "",
+        "",
+        "",
+    )
+    assert not organization.expertise_areas.exists()
+    assert organization.participations.count() == 3  # imported data is never restored away
