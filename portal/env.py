@@ -8,6 +8,15 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+
+class BadEnvironment(ImproperlyConfigured):
+    """A setting's environment variable is missing or wrong; the message names it.
+
+    manage.py and gunicorn (gunicorn.conf.py) print just the message and exit: the traceback
+    of a settings module says nothing an operator needs.
+    """
+
+
 TRUE_VALUES = {"1", "true", "yes", "on"}
 FALSE_VALUES = {"0", "false", "no", "off", ""}
 
@@ -16,7 +25,7 @@ def env_str(name, default=None, *, required=False):
     value = os.environ.get(name)
     if value is None or value == "":
         if required:
-            raise ImproperlyConfigured(f"The environment variable {name} must be set.")
+            raise BadEnvironment(f"The environment variable {name} must be set.")
         return default
     return value
 
@@ -30,7 +39,7 @@ def env_bool(name, default=False):
         return True
     if lowered in FALSE_VALUES:
         return False
-    raise ImproperlyConfigured(
+    raise BadEnvironment(
         f"The environment variable {name} must be a boolean (1/0, true/false, yes/no, on/off), "
         f"not {value!r}."
     )
@@ -43,11 +52,11 @@ def env_int(name, default, *, minimum=None):
     try:
         number = int(value)
     except ValueError:
-        raise ImproperlyConfigured(
+        raise BadEnvironment(
             f"The environment variable {name} must be a whole number, not {value!r}."
         ) from None
     if minimum is not None and number < minimum:
-        raise ImproperlyConfigured(
+        raise BadEnvironment(
             f"The environment variable {name} must be at least {minimum}, not {number}."
         )
     return number

@@ -7,9 +7,8 @@ See the README's configuration table for the variables. Defaults make a fresh ch
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
-from portal.env import env_bool, env_int, env_list, env_str
+from portal.env import BadEnvironment, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -20,7 +19,7 @@ if SECRET_KEY is None:
     # Only reached with debug on: a fixed key is harmless on a developer's machine.
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("insecure")):
-    raise ImproperlyConfigured(
+    raise BadEnvironment(
         "The environment variable DJANGO_SECRET_KEY must be a random string of at least "
         "50 characters when DJANGO_DEBUG is off."
     )
@@ -29,7 +28,7 @@ ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else []
 )
 if not DEBUG and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured(
+    raise BadEnvironment(
         "The environment variable DJANGO_ALLOWED_HOSTS must list the site's host names "
         "(comma-separated) when DJANGO_DEBUG is off."
     )
@@ -93,7 +92,7 @@ DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
 except Exception as error:  # dj-database-url raises several types for a bad URL
-    raise ImproperlyConfigured(
+    raise BadEnvironment(
         f"The environment variable DATABASE_URL is not a database URL we understand: {error}"
     ) from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -149,13 +148,15 @@ X_FRAME_OPTIONS = "DENY"
 LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "WARNING").upper()
 if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
     # Caught here: logging's own error at start-up does not say which variable is wrong.
-    raise ImproperlyConfigured(
+    raise BadEnvironment(
         "The environment variable DJANGO_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or "
         f"CRITICAL, not {LOG_LEVEL!r}."
     )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"permission_denied": {"()": "portal.log_filters.PermissionDeniedInOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["permission_denied"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

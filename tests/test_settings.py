@@ -4,6 +4,7 @@ import os
 import secrets
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -80,8 +81,59 @@ def test_bad_environment_stops_start_up(environment, variable):
     result = setup_django(**environment)
 
     assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
+    assert "BadEnvironment" in result.stderr  # an ImproperlyConfigured
     assert variable in result.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("environment", "variable"),
+    [
+        ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG"),
+        ({**PRODUCTION, "DJANGO_SECRET_KEY": "too-short"}, "DJANGO_SECRET_KEY"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
+def test_manage_py_says_which_variable_is_wrong_in_one_line(environment, variable):
+    result = run("manage.py", "check", **environment)
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]  # one line
+    assert result.stderr.startswith(f"Configuration error: The environment variable {variable}")
+
+
+def test_gunicorn_says_which_variable_is_wrong_without_a_traceback():
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    result = subprocess.run(
+        [gunicorn, "portal.wsgi", "--bind", "127.0.0.1:0"],
+        cwd=settings.BASE_DIR,  # where gunicorn.conf.py is
+        env={**os.environ, "DJANGO_DEBUG": "maybe"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("Configuration error: The environment variable DJANGO_DEBUG")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "address"),
+    [([], "127.0.0.1:8000"), (["PORT=8001"], "127.0.0.1:8001"), (["HOST=0.0.0.0"], "0.0.0.0:8000")],
+)
+def test_make_run_serves_on_the_address_given(arguments, address):
+    # --dry-run prints the commands make would run, without running them.
+    result = subprocess.run(
+        ["make", "--dry-run", "run", *arguments],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].endswith(f"manage.py runserver {address}")
 
 
 def test_defaults_start_a_fresh_checkout():
