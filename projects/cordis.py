@@ -20,7 +20,7 @@ import functools
 import time
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -28,6 +28,7 @@ from organizations.models import FiguresSource, Organization, Status
 from organizations.stats import refresh_figures
 from projects.bulk import BATCH_SIZE, BULK_ROWS, fetch, fetch_pks, insert_rows, where_in
 from projects.cordis_files import CordisError, read_dump
+from projects.cordis_lock import import_transaction
 from projects.cordis_values import readable
 from projects.models import Keyword, Participation, Project
 
@@ -68,11 +69,13 @@ class ImportResult:
         return self.data_changed or bool(self.figures_refreshed)
 
 
-def import_cordis(path, *, skip_bad_rows=False, progress=None):
+def import_cordis(path, *, skip_bad_rows=False, progress=None, wait=True, waiting=None):
     """Import the CORDIS files in `path` (a folder or a zip); return an ImportResult.
 
     Raises CordisError, having written nothing, if a file is malformed, or if a row is bad
     and skip_bad_rows is false. `progress` is called with a line of text now and then.
+    One import runs at a time on a database: if another is running, this one waits for it
+    (calling `waiting` with a message), or raises ImportRunning if `wait` is false.
     """
     started = time.monotonic()
     dump = read_dump(path, progress=progress)
@@ -87,7 +90,7 @@ def import_cordis(path, *, skip_bad_rows=False, progress=None):
     )
     for table, file_name in [("projects", "project.csv"), ("participations", "organization.csv")]:
         result.counts[table].skipped = sum(1 for row in dump.bad_rows if row.file == file_name)
-    with transaction.atomic():
+    with import_transaction(wait=wait, waiting=waiting):
         Writer(dump, result, progress).write()
     result.seconds = time.monotonic() - started
     return result
