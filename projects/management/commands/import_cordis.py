@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.database import require_migrated
 from projects.cordis import import_cordis
 from projects.cordis_files import CordisError
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path, skip_bad_rows, quiet, no_wait, verbosity, **options):
+        require_migrated()
         progress = None
         if verbosity > 0 and not quiet:
             # Progress goes to stderr so that stdout holds the summary alone.
