@@ -123,7 +123,6 @@ class ParticipationInline(admin.TabularInline):
     model = apps.get_model("projects", "Participation")
     extra = 0
     fields = ["project", "role", "ec_contribution", "notable_rank", "highlight"]
-    autocomplete_fields = ["project"]
     verbose_name = "project (participation)"
     verbose_name_plural = "projects and notable projects"
 
@@ -131,11 +130,18 @@ class ParticipationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("project")
 
     def get_readonly_fields(self, request, obj=None):
-        # The CORDIS import owns who took part, in which role and for how much; editors
-        # choose and describe the notable projects.
-        if request.user.is_superuser:
-            return []
-        return ["project", "role", "ec_contribution"]
+        # The CORDIS import owns who took part, in which role and for how much, and writes
+        # them again on every import: read-only for everyone, superusers too. Editors choose
+        # and describe the notable projects.
+        from projects.cordis import PARTICIPATION_FIELDS
+
+        return ["project", *PARTICIPATION_FIELDS]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # who took part is the import's
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Organization)

@@ -103,6 +103,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs tens of milliseconds on the short queries pages make and never
     # pays back here.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # BEGIN takes the write lock (Django's advice for concurrent writes): a writer waits for
+    # another at the start, instead of failing half-way with "database is locked". The CORDIS
+    # import relies on it to run one at a time (projects/cordis_lock.py).
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

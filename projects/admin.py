@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.db.models import Count
 
+from projects.cordis import PARTICIPATION_FIELDS, PROJECT_FIELDS
 from projects.keywords import merge_keywords
 from projects.models import Keyword, Participation, Project
 
@@ -9,7 +10,16 @@ class ParticipationInline(admin.TabularInline):
     model = Participation
     extra = 0
     fields = ["organization", "role", "order", "ec_contribution", "notable_rank", "highlight"]
-    autocomplete_fields = ["organization"]
+    # The CORDIS import owns who took part, in which role and for how much, and writes them
+    # again on every import: read-only for everyone (an edit would not survive the next
+    # import). Editors choose and describe the notable projects.
+    readonly_fields = ["organization", *PARTICIPATION_FIELDS]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organization")
@@ -40,6 +50,18 @@ class ProjectAdmin(admin.ModelAdmin):
     list_filter = ["framework_programme"]
     search_fields = ["acronym", "title", "=cordis_id"]
     show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        # What the import writes, it owns (projects/cordis.py): read-only for everyone once
+        # the project exists. Editors keep the slug and the keywords.
+        if obj is None:
+            return []
+        return ["cordis_id", *PROJECT_FIELDS]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # The slug follows the acronym while a project is added; after that the acronym is
+        # read-only, and a slug stays as it is so that links keep working.
+        return self.prepopulated_fields if obj is None else {}
 
 
 @admin.register(Keyword)

@@ -5,18 +5,22 @@ transaction, matching rows on natural keys: Project.cordis_id, Organization.pic 
 organisationID) and (project, organization) for participations. Running it twice on the same
 files changes nothing the second time.
 
-What CORDIS says, the import writes; what editors curate, it never touches: an organization's
-name, slug, status and narratives, its expertise, notes and capabilities, and the highlight
-and rank of a participation. An empty CORDIS value never erases a value we hold.
+The import owns what it writes: the fields in PROJECT_FIELDS, ORGANIZATION_FIELDS and
+PARTICIPATION_FIELDS, the keys (cordis_id, pic) and who took part in which project. It writes
+the file's value whatever we hold, an empty cell included (see file_values); the admin shows
+these fields read-only. What editors curate, it never touches: an organization's name, slug,
+status and narratives, its expertise, notes and capabilities, a project's slug and the
+keywords of projects whose cell is empty, and the highlight and rank of a participation.
 
 Writes are set-based (projects/bulk.py: COPY, bulk_update, lookups by sets of keys) so that
 the number of queries does not grow with the number of rows, only with the number of batches.
 """
 
+import functools
 import time
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -24,13 +28,15 @@ from organizations.models import FiguresSource, Organization, Status
 from organizations.stats import refresh_figures
 from projects.bulk import BATCH_SIZE, BULK_ROWS, fetch, fetch_pks, insert_rows, where_in
 from projects.cordis_files import CordisError, read_dump
+from projects.cordis_lock import import_transaction
 from projects.cordis_values import readable
 from projects.models import Keyword, Participation, Project
 
+# What the import owns (and the admin shows read-only); the rest is the editors'.
 PROJECT_FIELDS = ["acronym", "title", "status", "start_date", "end_date", "total_cost"]
 PROJECT_FIELDS += ["ec_max_contribution", "framework_programme", "funding_scheme", "call"]
 PROJECT_FIELDS += ["objective"]
-# Refreshed on every import; name, slug, status and the narratives belong to the editors.
+# Of organizations with a PIC; name, slug, status and the narratives are the editors'.
 ORGANIZATION_FIELDS = ["legal_name", "short_name", "kind", "city", "country", "website"]
 PARTICIPATION_FIELDS = ["role", "order", "ec_contribution"]  # never highlight, notable_rank
 TABLES = ["projects", "organizations", "participations", "keywords"]
@@ -63,11 +69,13 @@ class ImportResult:
         return self.data_changed or bool(self.figures_refreshed)
 
 
-def import_cordis(path, *, skip_bad_rows=False, progress=None):
+def import_cordis(path, *, skip_bad_rows=False, progress=None, wait=True, waiting=None):
     """Import the CORDIS files in `path` (a folder or a zip); return an ImportResult.
 
     Raises CordisError, having written nothing, if a file is malformed, or if a row is bad
     and skip_bad_rows is false. `progress` is called with a line of text now and then.
+    One import runs at a time on a database: if another is running, this one waits for it
+    (calling `waiting` with a message), or raises ImportRunning if `wait` is false.
     """
     started = time.monotonic()
     dump = read_dump(path, progress=progress)
@@ -82,7 +90,7 @@ def import_cordis(path, *, skip_bad_rows=False, progress=None):
     )
     for table, file_name in [("projects", "project.csv"), ("participations", "organization.csv")]:
         result.counts[table].skipped = sum(1 for row in dump.bad_rows if row.file == file_name)
-    with transaction.atomic():
+    with import_transaction(wait=wait, waiting=waiting):
         Writer(dump, result, progress).write()
     result.seconds = time.monotonic() - started
     return result
@@ -138,9 +146,10 @@ class Writer:
         existing = fetch(Project, "cordis_id", self.dump.projects, PROJECT_FIELDS)
         new, changed = [], []
         for cordis_id, values in self.dump.projects.items():
+            values = file_values(Project, values)
             current = existing.get(cordis_id)
             if current is None:
-                new.append({"cordis_id": cordis_id, **given(values)})
+                new.append({"cordis_id": cordis_id, **values})
             elif apply_changes(current, values):
                 changed.append(Project(**current))
         bases = [slug_base(row["acronym"], f"project-{row['cordis_id']}") for row in new]
@@ -165,17 +174,18 @@ class Writer:
         new, changed = [], []
         now = timezone.now()
         for pic, values in self.dump.organizations.items():
+            values = file_values(Organization, values)
             current = existing.get(pic)
             if current is None:
                 # CORDIS names are in capitals: show the short name, or a readable legal name.
-                name = values["short_name"] or readable(values["legal_name"])
+                name = values.get("short_name") or readable(values["legal_name"])
                 new.append(
                     {
                         "pic": pic,
                         "name": name,
                         "status": Status.PUBLISHED.value,
                         "published_at": now,  # as Organization.save() would set it
-                        **given(values),
+                        **values,
                     }
                 )
             elif apply_changes(current, values):
@@ -183,7 +193,7 @@ class Writer:
                 # cannot silently undo it (see Organization.version).
                 current["version"] += 1
                 changed.append(Organization(updated_at=now, **current))
-        bases = [slug_base(row["short_name"] or row["name"], f"org-{row['pic']}") for row in new]
+        bases = [slug_base(row["name"], f"org-{row['pic']}") for row in new]
         for row, slug in zip(new, unique_slugs(Organization, bases), strict=True):
             row["slug"] = slug
         insert_rows(Organization, new)
@@ -205,12 +215,11 @@ class Writer:
         new, changed = [], []
         for (cordis_id, pic), values in self.dump.participations.items():
             project, organization = project_pks[cordis_id], organization_pks[pic]
-            values = {name: values[name] for name in PARTICIPATION_FIELDS}
+            values = {name: values[name] for name in PARTICIPATION_FIELDS if name in values}
+            values = file_values(Participation, values)
             current = existing.get((project, organization))
             if current is None:
-                new.append(
-                    {"project_id": project, "organization_id": organization, **given(values)}
-                )
+                new.append({"project_id": project, "organization_id": organization, **values})
             elif apply_changes(current, values):
                 del current["project_id"], current["organization_id"]
                 changed.append(Participation(**current))
@@ -291,19 +300,32 @@ class Writer:
             self.progress(f"figures: {refreshed:,} organizations ({elapsed:.1f} s)")
 
 
-def given(values):
-    """The values the file gives; the model's defaults fill in the rest."""
-    return {name: value for name, value in values.items() if value is not None}
+def file_values(model, values):
+    """The values to write for a row of the file: the rule of what an import writes.
+
+    The file is the source of these fields, so an empty cell empties the field (NULL, or
+    the field's default: "" for text, "other" for an organization's kind), whatever an
+    editor or a script stored. A field not in `values` (its column is not in the file) is
+    not written: the model's default for a new row, left as it is for an existing one.
+    """
+    empty = empty_values(model)
+    return {name: empty[name] if value is None else value for name, value in values.items()}
+
+
+@functools.cache
+def empty_values(model):
+    return {
+        field.name: None if field.null else field.get_default()
+        for field in model._meta.concrete_fields
+    }
 
 
 def apply_changes(current, values):
-    """Copy into `current` the given values that differ from it; return whether any did.
-
-    An empty value means CORDIS does not say, so it never erases what we hold.
-    """
+    """Copy into `current` the values (from file_values) that differ from it; return
+    whether any did."""
     changed = False
     for name, value in values.items():
-        if value is not None and value != "" and current[name] != value:
+        if current[name] != value:
             current[name] = value
             changed = True
     return changed

@@ -78,7 +78,10 @@ class BadRow:
 class Dump:
     """What a pair of CORDIS files says, keyed by the natural keys the import matches on.
 
-    A value of None (or "") means the file does not give it: the import never erases with it.
+    A field is in a row's values when the file has its column: None (or "") is an empty cell,
+    which the import writes as an empty field. A field left out is one the file has no column
+    for (older dumps lack some), or a value it could not use (with a warning): the import
+    leaves it as it is.
     """
 
     projects: dict = field(default_factory=dict)  # cordis_id -> Project field values
@@ -246,10 +249,32 @@ def find_columns(header, columns, filename):
     return names, [positions[name.lower()] for name in names]
 
 
-def project_values(row):
-    """Project field values from a project.csv row (None where the file gives nothing)."""
-    identifier(row, "id")
+# The optional columns each field is read from: without them, the field is not in the values.
+PROJECT_FIELD_COLUMNS = {"status": ["status"], "start_date": ["startDate"]}
+PROJECT_FIELD_COLUMNS |= {"end_date": ["endDate"], "total_cost": ["totalCost"]}
+PROJECT_FIELD_COLUMNS |= {"ec_max_contribution": ["ecMaxContribution"]}
+PROJECT_FIELD_COLUMNS |= {"framework_programme": ["frameworkProgramme"]}
+PROJECT_FIELD_COLUMNS |= {"funding_scheme": ["fundingScheme"], "call": ["masterCall", "call"]}
+PROJECT_FIELD_COLUMNS |= {"objective": ["objective"]}
+ORGANIZATION_FIELD_COLUMNS = {"short_name": ["shortName"], "kind": ["activityType"]}
+ORGANIZATION_FIELD_COLUMNS |= {"city": ["city"], "country": ["country"]}
+ORGANIZATION_FIELD_COLUMNS |= {"website": ["organizationURL"]}
+PARTICIPATION_FIELD_COLUMNS = {"order": ["order"], "ec_contribution": ["ecContribution"]}
+
+
+def in_file(values, row, field_columns):
+    """`values` without the fields whose columns the file does not have."""
     return {
+        name: value
+        for name, value in values.items()
+        if name not in field_columns or any(column in row for column in field_columns[name])
+    }
+
+
+def project_values(row):
+    """Project field values from a project.csv row (None or "": an empty cell)."""
+    identifier(row, "id")
+    values = {
         "acronym": required(row, "acronym"),
         "title": required(row, "title"),
         "status": text(row, "status"),
@@ -263,6 +288,7 @@ def project_values(row):
         "call": text(row, "masterCall") or text(row, "call"),
         "objective": text(row, "objective"),
     }
+    return in_file(values, row, PROJECT_FIELD_COLUMNS)
 
 
 def add_participation(row, line, dump, skipped_projects):
@@ -284,6 +310,7 @@ def add_participation(row, line, dump, skipped_projects):
         "ec_contribution": parse_amount(row, "ecContribution"),
         "line": line,
     }
+    participation = in_file(participation, row, PARTICIPATION_FIELD_COLUMNS)
     # An organization is on a row per project: the first row describes it.
     if pic not in dump.organizations:
         dump.organizations[pic] = organization_values(row, line, dump)
@@ -304,16 +331,19 @@ def merge_participations(first, again):
     """One organization listed twice in a project: keep one participation that says it all."""
     if again["role"] == "coordinator":
         first["role"] = "coordinator"
-    orders = [o for o in (first["order"], again["order"]) if o is not None]
-    first["order"] = min(orders, default=None)
-    amounts = [a for a in (first["ec_contribution"], again["ec_contribution"]) if a is not None]
-    first["ec_contribution"] = sum(amounts) if amounts else None
+    if "order" in first:  # both rows have the column, or neither has
+        orders = [o for o in (first["order"], again["order"]) if o is not None]
+        first["order"] = min(orders, default=None)
+    if "ec_contribution" in first:
+        amounts = [a for a in (first["ec_contribution"], again["ec_contribution"]) if a is not None]
+        first["ec_contribution"] = sum(amounts) if amounts else None
 
 
 def organization_values(row, line, dump):
-    """Organization field values from an organization.csv row (None: the file gives nothing).
+    """Organization field values from an organization.csv row (None or "": an empty cell).
 
-    A value that cannot be used costs the value, not the row: a warning says which.
+    A value that cannot be used costs the value, not the row: a warning says which, and the
+    field is left out (left as it is).
     """
 
     def warn(message):
@@ -324,24 +354,24 @@ def organization_values(row, line, dump):
         warn(f'activityType "{kind}" unknown, taken as OTH')
     country = text(row, "country").upper()
     country = COUNTRY_CODES.get(country, country)
-    if country and country not in country_codes():
-        warn(f'country "{text(row, "country")}" unknown, left blank')
-        country = None
     website = text(row, "organizationURL")
     if website and "://" not in website:
         website = "http://" + website
-    if len(website) > max_lengths(Organization)["website"]:
-        warn("organizationURL too long, left out")
-        website = None
     values = {
         "legal_name": required(row, "name"),
         "short_name": text(row, "shortName"),
-        # No activityType: "other" for a new organization, unchanged for an existing one.
-        "kind": KINDS.get(kind, "other") if kind else None,
+        "kind": KINDS.get(kind, "other"),  # an empty cell too: the default, "other"
         "city": readable(text(row, "city")),
         "country": country,
         "website": website,
     }
+    values = in_file(values, row, ORGANIZATION_FIELD_COLUMNS)
+    if country and country not in country_codes():
+        warn(f'country "{text(row, "country")}" unknown, left out')
+        del values["country"]
+    if len(website) > max_lengths(Organization)["website"]:
+        warn("organizationURL too long, left out")
+        del values["website"]
     check_lengths(values, Organization, ORGANIZATION_FILE, line, dump)
     return values
 

@@ -2,14 +2,16 @@
 
 import html
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from organizations.models import FiguresSource, Organization
+from projects.models import Participation
 from tests.admin_forms import change_form_data
-from tests.factories import Page, make_organization
+from tests.factories import Page, make_organization, make_participation, make_project
 from tests.test_profile_page import SECTIONS as PROFILE_SECTIONS
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +178,86 @@ def test_figures_typed_in_with_the_editors_source_are_saved(editor_client, clien
     text = Page.of(client.get(organization.get_absolute_url())).text
     assert "Total EC funding €1.3M" in text
     assert "Entered by the editors." in text
+
+
+# What the CORDIS import owns is read-only, for editors and superusers alike ----------------
+
+IMPORTED_PROJECT_INPUTS = ["cordis_id", "acronym", "title", "total_cost", "ec_max_contribution"]
+IMPORTED_PROJECT_INPUTS += ["start_date", "end_date", "objective", "status", "call"]
+# Each inline also posts its parent's key (hidden): "project" in the project's, and so on.
+IMPORTED_PARTICIPATION_INPUTS = ["role", "order", "ec_contribution"]
+
+
+def inputs(response):
+    return set(change_form_data(response))
+
+
+def test_the_project_admin_ignores_changes_to_what_the_import_owns(editor_client):
+    project = make_project(total_cost=Decimal("1000000"), objective="From CORDIS.")
+    participation = make_participation(project, role="participant", ec_contribution=None)
+    url = reverse("admin:projects_project_change", args=[project.pk])
+
+    response = editor_client.get(url)
+
+    assert response.status_code == 200
+    shown = inputs(response)
+    assert "slug" in shown and "keywords" in shown  # the editors'
+    assert not shown & set(IMPORTED_PROJECT_INPUTS)
+    assert "participations-0-highlight" in shown
+    imported = ["organization", *IMPORTED_PARTICIPATION_INPUTS]
+    assert not shown & {f"participations-0-{name}" for name in imported}
+    assert 'name="participations-0-DELETE"' not in response.content.decode()
+
+    data = change_form_data(response)
+    # A browser could still post them, and an inline form for a new participation.
+    data["total_cost"] = ["12345678"]
+    data["cordis_id"] = ["1"]
+    data["participations-0-ec_contribution"] = ["12345678"]
+    data["participations-0-role"] = ["coordinator"]
+    data["participations-0-highlight"] = ["Why it matters to them."]
+    data["participations-TOTAL_FORMS"] = ["2"]
+    data["participations-1-organization"] = [str(make_organization().pk)]
+    data["participations-1-ec_contribution"] = ["5"]
+    data["_save"] = ["Save"]
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302, form_errors(response)
+    project.refresh_from_db()
+    assert (project.total_cost, project.cordis_id) == (Decimal("1000000"), project.cordis_id)
+    participation.refresh_from_db()
+    assert (participation.ec_contribution, participation.role) == (None, "participant")
+    assert participation.highlight == "Why it matters to them."
+    assert Participation.objects.count() == 1
+
+
+def test_the_organization_admin_ignores_changes_to_participations(editor_client):
+    organization = make_organization(pic="999000111")
+    participation = make_participation(organization=organization, ec_contribution="100")
+
+    response = editor_client.get(change_url(organization))
+    shown = inputs(response)
+    assert "participations-0-notable_rank" in shown
+    imported = ["project", *IMPORTED_PARTICIPATION_INPUTS]
+    assert not shown & {f"participations-0-{name}" for name in imported}
+    data = change_form_data(response)
+    data["participations-0-ec_contribution"] = ["12345678"]
+    data["participations-0-notable_rank"] = ["1"]
+    data["_save"] = ["Save"]
+    response = editor_client.post(change_url(organization), data)
+
+    assert response.status_code == 302, form_errors(response)
+    participation.refresh_from_db()
+    assert (participation.ec_contribution, participation.notable_rank) == (Decimal("100"), 1)
+
+
+def test_superusers_see_what_the_import_owns_read_only_too(admin_client):
+    participation = make_participation()
+
+    project_form = inputs(
+        admin_client.get(reverse("admin:projects_project_change", args=[participation.project_id]))
+    )
+    organization_form = inputs(admin_client.get(change_url(participation.organization)))
+
+    assert "total_cost" not in project_form and "slug" in project_form
+    assert "participations-0-ec_contribution" not in project_form | organization_form
+    assert "participations-0-highlight" in project_form & organization_form

@@ -160,7 +160,9 @@ def test_import_keeps_what_editors_curated():
     summary = run_import(DATA)
 
     gpoh.refresh_from_db()
-    assert (gpoh.name, gpoh.slug, gpoh.kind) == ("GPOH", "gpoh", "ngo")  # kind: CORDIS gives none
+    assert (gpoh.name, gpoh.slug) == ("GPOH", "gpoh")
+    # The import owns the kind: GPOH's activityType cell is empty, which is the default.
+    assert gpoh.kind == "other"
     assert gpoh.core_work == "What they do, in the editors' words."
     assert gpoh.tagline == "Paediatric oncology society."
     assert gpoh.legal_name == "GPOH GEMEINNUTZIGE GMBH"  # what CORDIS says is refreshed
@@ -392,7 +394,7 @@ def test_zip_bom_decimal_commas_countries_roles_and_kinds(tmp_path):
     by_pic = {o.pic: o for o in Organization.objects.all()}
     assert by_pic["1"].country == "GB" and by_pic["2"].country == "GR"
     assert by_pic["5"].country == ""  # unknown code: left blank, with a warning
-    assert 'organization.csv, line 6: country "XX" unknown, left blank' in summary
+    assert 'organization.csv, line 6: country "XX" unknown, left out' in summary
     kinds = {pic: o.kind for pic, o in by_pic.items()}
     assert kinds == {
         "1": "university",

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from organizations.models import FiguresSource, Organization
 from organizations.stats import refresh_figures
+from portal.database import require_migrated
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, slugs, include_edited, **options):
+        require_migrated()
         organizations = Organization.objects.all()
         if slugs:
             organizations = organizations.filter(slug__in=slugs)

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from psycopg import sql
 
 from organizations.models import Organization
+from portal.database import require_migrated
 from projects.cordis import import_cordis
 from projects.management.commands.generate_cordis_sample import (
     ORGANIZATION_HEADER_LINE,
@@ -51,6 +52,7 @@ class Command(BaseCommand):
                 "benchmark_import needs PostgreSQL (it compares with PostgreSQL's COPY); "
                 f"this database is {connection.vendor}. Set DATABASE_URL=postgres://..."
             )
+        require_migrated()
         if Project.objects.exists() or Organization.objects.exists():
             raise CommandError(
                 "benchmark_import times a first import: run it on a database with no projects "

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.database import require_migrated
 from projects.cordis import import_cordis
 from projects.cordis_files import CordisError
 
@@ -23,8 +24,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quiet", action="store_true", help="No progress lines (same as --verbosity 0)."
         )
+        parser.add_argument(
+            "--no-wait",
+            action="store_true",
+            help="If another import is running on this database, stop (exit status 1) "
+            "instead of waiting for it to finish.",
+        )
 
-    def handle(self, *args, path, skip_bad_rows, quiet, verbosity, **options):
+    def handle(self, *args, path, skip_bad_rows, quiet, no_wait, verbosity, **options):
+        require_migrated()
         progress = None
         if verbosity > 0 and not quiet:
             # Progress goes to stderr so that stdout holds the summary alone.
@@ -32,8 +40,18 @@ class Command(BaseCommand):
                 self.stderr.write(message)
                 self.stderr.flush()
 
+        def waiting(message):  # even with --quiet: it says why nothing happens for a while
+            self.stderr.write(message)
+            self.stderr.flush()
+
         try:
-            result = import_cordis(path, skip_bad_rows=skip_bad_rows, progress=progress)
+            result = import_cordis(
+                path,
+                skip_bad_rows=skip_bad_rows,
+                progress=progress,
+                wait=not no_wait,
+                waiting=waiting,
+            )
         except CordisError as error:
             raise CommandError(str(error)) from None
         for line in summary_lines(result):
