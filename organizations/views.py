@@ -13,6 +13,7 @@ from django_filters.views import FilterView
 
 from organizations.filters import KEYWORD_FACET_MAX_RESULTS, OrganizationFilterSet, facets
 from organizations.models import PROFILE_PROJECTS, Organization
+from organizations.search import MAX_TERMS
 from portal.mixins import ClampedPaginationMixin, PageMixin
 from portal.templatetags.portal import render_markdown
 
@@ -65,6 +66,8 @@ class OrganizationListView(FilteredListView):
             facets=self.facets.groups if found else [],
             keyword_facet_limit=KEYWORD_FACET_MAX_RESULTS,
             corrected_text=self.filterset.corrected_text if found else "",
+            terms_left_out=self.filterset.terms_left_out if self.facets is not None else 0,
+            max_terms=MAX_TERMS,
             export_query=self.query_string_without("page"),
             export_limit=EXPORT_LIMIT,
         )
