@@ -95,6 +95,8 @@ TERM = re.compile(r'(-?)(?:"([^"]*)"?|(\S+))')
 # and nests each "not" one level deeper in a stack of 32 ("tsquery stack too small"): in a
 # word, only a hyphen between a letter or digit and what follows is kept.
 LOOSE_HYPHEN = re.compile(r"(?<!\w)-")
+# Punctuation around a word means nothing to websearch: dropped, so that SQLite's icontains
+# looks for "cancer" in "(cancer)," too.
 EDGE_PUNCTUATION = re.compile(r"^\W+|\W+$")
 
 
