@@ -209,6 +209,10 @@ class OrganizationFilterSet(django_filters.FilterSet):
     def corrected_text(self):
         return self.search.corrected_text
 
+    @property
+    def terms_left_out(self):
+        return self.search.terms_left_out
+
     def filter_queryset(self, queryset):
         # django-filter passes a copy of self.queryset, which self.search starts from.
         return self.results()

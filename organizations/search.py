@@ -1,6 +1,8 @@
 """Searching organizations: one entry point, two paths.
 
-search_organizations() looks at the database the queryset uses:
+search_organizations() reads the visitor's text into terms once (read_query: at most
+MAX_TERMS words or phrases, no run of operators) and searches for the clean query it
+rebuilds, on the path of the database the queryset uses:
 
 - PostgreSQL: full text over the stored, weighted `search_vector` column (names A, tagline
   and expertise area names B, narratives C; accents folded, English stemming) with websearch
@@ -56,16 +58,91 @@ class SearchResult(NamedTuple):
     # Filtered, with a search_rank alias (higher is better) to order by: computed only then.
     organizations: QuerySet
     corrected_text: str  # what was searched for instead of misspelt words; "" if nothing was
+    terms_left_out: int  # words or phrases past MAX_TERMS, not searched for
 
 
-def search_organizations(queryset, q):
-    """Organizations of `queryset` matching the visitor's text `q`, with a search_rank alias."""
-    q = (q or "").replace("\x00", "").strip()  # PostgreSQL rejects NUL in text
-    if not q:
-        return SearchResult(queryset, "")
+def search_organizations(queryset: QuerySet, q: str | None) -> SearchResult:
+    """Organizations of `queryset` matching the visitor's text `q`, with a search_rank alias.
+
+    `q` is read into terms once (read_query); both paths search for the clean query.
+    """
+    q = (q or "").replace("\x00", "")  # PostgreSQL rejects NUL in text
+    if not q.strip():
+        return SearchResult(queryset, "", 0)
+    query = read_query(q)
+    if not query.alternatives:  # punctuation alone: no word to find, as on websearch
+        nothing = queryset.none().alias(search_rank=Value(0.0, output_field=FloatField()))
+        return SearchResult(nothing, "", 0)
     if connections[queryset.db].vendor == "postgresql":
-        return _search_postgresql(queryset, q)
-    return SearchResult(_search_fallback(queryset, q), "")
+        organizations, corrected = _search_postgresql(queryset, query.text)
+    else:
+        organizations, corrected = _search_fallback(queryset, query), ""
+    return SearchResult(organizations, corrected, query.terms_left_out)
+
+
+# The visitor's query -----------------------------------------------------------------------
+
+# At most MAX_TERMS terms (a word or a "quoted phrase", negated or not) are searched for. A
+# search box holds a few words: past ten, a query is a pasted sentence whose last words
+# change little, while each term costs an operand of the tsquery on PostgreSQL and an
+# icontains over every searched field on SQLite. Ten is also MAX_LOOKED_UP: every searched
+# word can be spell-checked.
+MAX_TERMS = 10
+
+# A term: an optional "-", then a "quoted phrase" or a run of non-space characters.
+TERM = re.compile(r'(-?)(?:"([^"]*)"?|(\S+))')
+# websearch_to_tsquery reads a "-" at the start of a word, or after one of !&|()<, as "not",
+# and nests each "not" one level deeper in a stack of 32 ("tsquery stack too small"): in a
+# word, only a hyphen between a letter or digit and what follows is kept.
+LOOSE_HYPHEN = re.compile(r"(?<!\w)-")
+# Punctuation around a word means nothing to websearch: dropped, so that SQLite's icontains
+# looks for "cancer" in "(cancer)," too.
+EDGE_PUNCTUATION = re.compile(r"^\W+|\W+$")
+
+
+class Term(NamedTuple):
+    negated: bool
+    text: str
+    phrase: bool = False
+
+    def __str__(self):
+        text = f'"{self.text}"' if self.phrase else self.text
+        return f"-{text}" if self.negated else text
+
+
+class Query(NamedTuple):
+    alternatives: list  # of lists of Term: "or" between the lists, "and" within one
+    terms_left_out: int  # terms past MAX_TERMS, not searched for
+
+    @property
+    def text(self) -> str:
+        """The query in websearch syntax, with no operator but one "-" per term and "or"."""
+        return " or ".join(" ".join(map(str, terms)) for terms in self.alternatives)
+
+
+def read_query(q: str) -> Query:
+    """Read q as websearch_to_tsquery does: "quoted phrases", "or" between alternatives,
+    -term. Terms holding no letter or digit are dropped (a lone "-" or "!" means nothing to
+    websearch either), runs of operators become one, and only MAX_TERMS terms are kept."""
+    alternatives, terms, kept, left_out = [], [], 0, 0
+    for negated, phrase, word in TERM.findall(q):
+        if phrase:
+            term = Term(bool(negated), phrase.strip(), phrase=True)
+        else:
+            text = EDGE_PUNCTUATION.sub("", LOOSE_HYPHEN.sub("", word.replace('"', "")))
+            term = Term(bool(negated), text)
+        if not term.negated and not term.phrase and term.text.lower() == "or":
+            alternatives.append(terms)
+            terms = []
+        elif not re.search(r"\w", term.text):
+            continue
+        elif kept == MAX_TERMS:
+            left_out += 1
+        else:
+            terms.append(term)
+            kept += 1
+    alternatives.append(terms)
+    return Query([terms for terms in alternatives if terms], left_out)
 
 
 # PostgreSQL --------------------------------------------------------------------------------
@@ -86,6 +163,7 @@ class OnSearchVector(Expression):
 
 
 def _search_postgresql(queryset, q):
+    """The matching organizations, and `q` with misspelt words corrected ("" if none were)."""
     words = look_up_words(q, using=queryset.db)
     corrected = LOOKED_UP_WORD.sub(lambda match: words.get(match[0], (match[0],))[0], q)
     config = f"'{SEARCH_CONFIG}'::regconfig"
@@ -99,7 +177,7 @@ def _search_postgresql(queryset, q):
     matches = OnSearchVector("%(vector)s @@ %(query)s", query_sql, params, BooleanField())
     rank = OnSearchVector("ts_rank(%(vector)s, %(query)s)", query_sql, params, FloatField())
     organizations = queryset.filter(matches).alias(search_rank=rank)
-    return SearchResult(organizations, corrected if corrected != q else "")
+    return organizations, corrected if corrected != q else ""
 
 
 def _lexeme(word):
@@ -155,25 +233,6 @@ def look_up_words(q, *, using="default"):
 
 # SQLite fallback ---------------------------------------------------------------------------
 
-# A term: an optional "-", then a "quoted phrase" or a run of non-space characters.
-TERM = re.compile(r'(-?)(?:"([^"]*)"?|(\S+))')
-
-
-def parse_websearch(q):
-    """Read q as websearch_to_tsquery does, roughly: a list of alternatives (split by "or"),
-    each a list of (negated, text) terms that must all hold."""
-    alternatives, terms = [], []
-    for negated, phrase, word in TERM.findall(q):
-        if phrase == "" and not negated and word.lower() == "or":
-            alternatives.append(terms)
-            terms = []
-            continue
-        text = (phrase or word).strip()
-        if re.search(r"\w", text):  # a lone "-" or "!" means nothing to websearch either
-            terms.append((bool(negated), text))
-    alternatives.append(terms)
-    return [terms for terms in alternatives if terms]
-
 
 def _contains(text):
     """Organizations with `text` in a searched field or in an expertise area's name."""
@@ -183,16 +242,17 @@ def _contains(text):
     return condition
 
 
-def _search_fallback(queryset, q):
-    alternatives = parse_websearch(q)
+def _search_fallback(queryset, query):
     matches = Q(pk__in=[])  # nothing, unless an alternative holds (as on PostgreSQL)
-    for terms in alternatives:
+    for terms in query.alternatives:
         every_term = Q()
-        for negated, text in terms:
-            every_term &= ~_contains(text) if negated else _contains(text)
+        for term in terms:
+            every_term &= ~_contains(term.text) if term.negated else _contains(term.text)
         matches |= every_term
     # A name holding the whole query ranks first; there is no better measure here.
     rank = Case(
-        When(name__icontains=q, then=Value(1.0)), default=Value(0.0), output_field=FloatField()
+        When(name__icontains=query.text, then=Value(1.0)),
+        default=Value(0.0),
+        output_field=FloatField(),
     )
     return queryset.filter(matches).alias(search_rank=rank)

@@ -1,6 +1,8 @@
 import csv
 import json
+import logging
 from html import unescape
+from itertools import chain, islice
 from urllib.parse import urlencode
 
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
@@ -13,10 +15,13 @@ from django_filters.views import FilterView
 
 from organizations.filters import KEYWORD_FACET_MAX_RESULTS, OrganizationFilterSet, facets
 from organizations.models import PROFILE_PROJECTS, Organization
+from organizations.search import MAX_TERMS
 from portal.mixins import ClampedPaginationMixin, PageMixin
 from portal.templatetags.portal import render_markdown
 
 PARTNERS_SHOWN = 60
+
+logger = logging.getLogger(__name__)
 
 
 class FilteredListView(ClampedPaginationMixin, PageMixin, FilterView):
@@ -65,6 +70,8 @@ class OrganizationListView(FilteredListView):
             facets=self.facets.groups if found else [],
             keyword_facet_limit=KEYWORD_FACET_MAX_RESULTS,
             corrected_text=self.filterset.corrected_text if found else "",
+            terms_left_out=self.filterset.terms_left_out if self.facets is not None else 0,
+            max_terms=MAX_TERMS,
             export_query=self.query_string_without("page"),
             export_limit=EXPORT_LIMIT,
         )
@@ -80,6 +87,7 @@ class OrganizationListView(FilteredListView):
 # Export ------------------------------------------------------------------------------------
 
 EXPORT_LIMIT = 10_000  # rows per export; the page says so
+EXPORT_CHUNK = 1000  # rows read from the database at a time
 EXPORT_FIELDS = [
     "name",
     "slug",
@@ -103,7 +111,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 class OrganizationExportView(View):
     """The organizations page's results as CSV or JSON: same parameters, same order, streamed.
 
-    Up to EXPORT_LIMIT rows; invalid parameters give 400 with the form's errors as text.
+    Up to EXPORT_LIMIT rows; invalid parameters give 400 with the form's errors as text, a
+    query that fails gives 500, and a failure once the file has started breaks the download.
     """
 
     def get(self, request, fmt):
@@ -116,16 +125,34 @@ class OrganizationExportView(View):
             return HttpResponseBadRequest(
                 filterset.errors.as_text(), content_type="text/plain; charset=utf-8"
             )
-        rows = filterset.qs.values(*EXPORT_FIELDS)[:EXPORT_LIMIT].iterator(chunk_size=1000)
+        rows = filterset.qs.values(*EXPORT_FIELDS)[:EXPORT_LIMIT].iterator(EXPORT_CHUNK)
+        # Run the query and read its first chunk before the response starts: a query that
+        # fails is then a server error, not a 200 whose file ends after its header.
+        rows = chain(list(islice(rows, 1)), rows)
         rows = (
             {**row, "url": request.build_absolute_uri(_profile_path(row["slug"]))} for row in rows
         )
-        if fmt == "csv":
-            response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv")
-        else:
-            response = StreamingHttpResponse(_json_lines(rows), content_type="application/json")
+        lines = _csv_lines(rows) if fmt == "csv" else _json_lines(rows)
+        content_type = "text/csv" if fmt == "csv" else "application/json"
+        response = StreamingHttpResponse(
+            _logging_failures(lines, request.get_full_path()), content_type=content_type
+        )
         response["Content-Disposition"] = f'attachment; filename="organizations.{fmt}"'
         return response
+
+
+def _logging_failures(lines, path):
+    """`lines`, logging an error that stops them and raising it on.
+
+    The 200 has gone: raising from the streamed iterator makes the WSGI server drop the
+    connection without the last chunk, so the client sees a broken download rather than a
+    short file that parses.
+    """
+    try:
+        yield from lines
+    except Exception:
+        logger.exception("The export %s failed half-way; the connection is dropped", path)
+        raise
 
 
 def _profile_path(slug):

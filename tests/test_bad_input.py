@@ -1,7 +1,10 @@
 """No query string gives a server error on a list page: bad values give the page with form
-errors (400), out-of-range pages are clamped, unknown parameters are ignored."""
+errors (400), out-of-range pages are clamped, unknown parameters are ignored, and an export
+is a complete file."""
 
+import csv
 import io
+import json
 from urllib.parse import urlencode
 
 import pytest
@@ -11,6 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from organizations.filters import OrganizationFilterSet, OrganizationSearchForm
+from organizations.models import Organization
+from organizations.search import read_query, search_organizations
+from organizations.views import EXPORT_FIELDS
 from projects.filters import KeywordFilterSet, ProjectFilterSet
 from tests.factories import make_organization
 
@@ -55,6 +61,28 @@ BAD_VALUES = [
     "!:*&|()",
     "ä ß ñ 🙂 中文",
 ]
+# Runs of what full-text parsers read as operators, with and without words: websearch reads
+# each "-" before a word as one more "not", and 33 of them overflowed PostgreSQL's stack.
+OPERATOR_VALUES = [
+    "-" * 33,
+    "-" * 200,
+    "cancer " + "-" * 40,
+    "- " * 40,
+    "cancer " + "- " * 40 + "cancer",
+    "!-" * 40 + "cancer",
+    "(-" * 40 + "cancer" + ")" * 40,
+    "cancer" + "&-" * 40,
+    "cancer " + "|" * 60 + " -cancer",
+    ":*" * 40 + "cancer:*",
+    '"' * 41 + "cancer",
+    '-"' * 40 + "cancer",
+    "cancer <-> " * 10 + "<->" * 20,
+    "cancer or " * 15 + "or or - or",
+    "-or " * 40,
+    "'" * 40 + "\\" * 40 + "cancer",
+    "cancer " * 28,  # more words than are searched
+    '"cancer ' + "- " * 40 + '"',
+]
 
 
 @pytest.fixture
@@ -66,15 +94,24 @@ def demo(db):
 
 def get(client, path, query_string):
     response = client.get(f"{path}?{query_string}")
-    if response.streaming:
-        b"".join(response.streaming_content)  # errors while streaming count too
+    if response.streaming:  # an export: errors while streaming count too
+        assert_complete(path, b"".join(response.streaming_content).decode())
     return response
+
+
+def assert_complete(path, content):
+    if path.endswith(".csv"):
+        header, *rows = csv.reader(io.StringIO(content))
+        assert header == [*EXPORT_FIELDS, "url"]
+        assert all(len(row) == len(header) for row in rows)
+    else:
+        assert isinstance(json.loads(content), list)
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_every_parameter_with_every_bad_value(client, demo, path):
     for name in PAGES[path]:
-        for value in BAD_VALUES:
+        for value in BAD_VALUES + OPERATOR_VALUES:
             response = get(client, path, urlencode({name: value}))
             assert response.status_code in (200, 400), (name, value[:50], response.status_code)
 
@@ -137,11 +174,12 @@ def test_html_in_parameters_is_escaped(client, demo):
 
 
 # Random query strings: names from the forms or anything, values anything (hypothesis's text
-# leaves out lone surrogates, which no URL can carry).
+# leaves out lone surrogates, which no URL can carry) or strung from operators and words.
 names = st.sampled_from(sorted({name for names in PAGES.values() for name in names}))
-query_strings = st.lists(
-    st.tuples(names | st.text(max_size=8), st.text(max_size=300)), max_size=6
-).map(urlencode)
+TOKENS = ["-", "!", "&", "|", "(", ")", ":*", ":", '"', "'", "<->", "\\", " ", "or", "cancer"]
+operator_texts = st.lists(st.sampled_from(TOKENS), max_size=80).map("".join)
+values = st.text(max_size=300) | operator_texts
+query_strings = st.lists(st.tuples(names | st.text(max_size=8), values), max_size=6).map(urlencode)
 
 
 @settings(
@@ -151,3 +189,14 @@ query_strings = st.lists(
 def test_random_query_strings(client, demo, path, query_string):
     response = get(client, path, query_string)
     assert response.status_code in (200, 400), (path, query_string)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(q=operator_texts | st.text(max_size=200))
+def test_any_query_is_searched_cleanly(db, q):
+    # The search alone, on both databases: many more examples than whole pages allow.
+    list(search_organizations(Organization.objects.all(), q).organizations)
+    query = read_query(q)
+    assert read_query(query.text).alternatives == query.alternatives

@@ -14,7 +14,7 @@ from django.db import connection
 from django.urls import reverse
 
 from organizations.models import Kind, Organization, Sector, Status
-from organizations.search import parse_websearch, search_organizations
+from organizations.search import MAX_TERMS, Term, read_query, search_organizations
 from organizations.views import EXPORT_LIMIT
 from tests.data import CORDIS_IMI2
 from tests.factories import (
@@ -126,11 +126,56 @@ def test_websearch_syntax(client, demo):
 
 
 def test_websearch_is_read_the_same_way_on_sqlite():
-    assert parse_websearch('a "b c" -d or -"e f" !') == [
-        [(False, "a"), (False, "b c"), (True, "d")],
-        [(True, "e f")],
+    assert read_query('a "b c" -d or -"e f" !').alternatives == [
+        [Term(False, "a"), Term(False, "b c", phrase=True), Term(True, "d")],
+        [Term(True, "e f", phrase=True)],
     ]
-    assert parse_websearch('or "" -') == []
+    assert read_query('or "" -').alternatives == []
+
+
+def test_the_query_is_read_into_clean_terms():
+    query = read_query('- -- !!! cancer --tumour "a - b" or or !-!-x (-(-y) --- z:* or')
+    assert query.text == 'cancer -tumour "a - b" or x y z'
+    assert read_query(query.text) == query  # the clean text reads back the same
+    words = " ".join(f"w{n}" for n in range(MAX_TERMS + 3))
+    assert read_query(words).terms_left_out == 3
+    assert read_query(words).text == " ".join(f"w{n}" for n in range(MAX_TERMS))
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "-" * 33,
+        "cancer " + "-" * 40,
+        "- " * 40,
+        "cancer " + "- " * 40,
+        "!-" * 40 + "cancer",
+        "(-" * 40 + "cancer",
+        "cancer " + "|-" * 40,
+        "cancer -" + "-" * 150,
+    ],
+)
+def test_runs_of_operators_are_searched_for_their_words(client, db, q):
+    cancer = make_organization(name="Cancer Research Centre")
+    make_organization(name="Other")
+    assert found(client, q=q) in ([], [cancer.slug])
+    if "cancer" in q:
+        assert found(client, q=q) == [cancer.slug]
+
+
+def test_words_past_the_limit_are_left_out_and_the_page_says_so(client, db):
+    cancer = make_organization(name="Cancer Research Centre")
+    words = ["cancer", *(f"research{n}" for n in range(MAX_TERMS + 1))]
+    response = client.get(LIST, {"q": " ".join(words)})
+    assert response.status_code == 200
+    assert list(response.context["object_list"]) == []  # ten words, all of them required
+    q = " or ".join(["cancer", *(f"w{n}" for n in range(MAX_TERMS))])
+    response = client.get(LIST, {"q": q})
+    assert [o.slug for o in response.context["object_list"]] == [cancer.slug]
+    assert (
+        f"Only the first {MAX_TERMS} words or phrases were searched; 1 more was left out."
+        in response.text
+    )
 
 
 def test_search_ranks_names_first(client, db):
