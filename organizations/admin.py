@@ -214,6 +214,13 @@ class OrganizationAdmin(CompareVersionAdmin):
         if obj is not None and obj.participations.exists():
             # Figures of an organization with participation data come from that data.
             readonly += ["figures_source", *FIGURES]
+        if obj is not None and obj.pic:
+            # Came from CORDIS: every import writes these again, so an edit would not last.
+            # The kind stays open: an import sets it only when CORDIS classifies the
+            # organization.
+            from projects.cordis import ORGANIZATION_FIELDS
+
+            readonly += ["pic", *(name for name in ORGANIZATION_FIELDS if name != "kind")]
         return readonly
 
     def changelist_view(self, request, extra_context=None):

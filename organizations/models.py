@@ -181,7 +181,13 @@ class Organization(models.Model):
         blank=True,
         help_text="One sentence under the name: who they are and what they are known for.",
     )
-    kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind,
+        default=Kind.OTHER,
+        help_text="Set by each CORDIS import from the organization's activity type when CORDIS "
+        "gives one; choose it yourself for organizations CORDIS does not classify.",
+    )
     sector = models.CharField(max_length=20, choices=Sector, blank=True)
     country = CountryField(blank=True)
     city = models.CharField(max_length=100, blank=True)

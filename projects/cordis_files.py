@@ -360,12 +360,16 @@ def organization_values(row, line, dump):
     values = {
         "legal_name": required(row, "name"),
         "short_name": text(row, "shortName"),
-        "kind": KINDS.get(kind, "other"),  # an empty cell too: the default, "other"
+        "kind": KINDS.get(kind, "other"),
         "city": readable(text(row, "city")),
         "country": country,
         "website": website,
     }
     values = in_file(values, row, ORGANIZATION_FIELD_COLUMNS)
+    if not kind:
+        # CORDIS does not classify it: "other" for a new organization; an editor's choice
+        # (e.g. NGO / Association, a kind CORDIS has no code for) stays.
+        values.pop("kind", None)
     if country and country not in country_codes():
         warn(f'country "{text(row, "country")}" unknown, left out')
         del values["country"]

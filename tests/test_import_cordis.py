@@ -161,8 +161,8 @@ def test_import_keeps_what_editors_curated():
 
     gpoh.refresh_from_db()
     assert (gpoh.name, gpoh.slug) == ("GPOH", "gpoh")
-    # The import owns the kind: GPOH's activityType cell is empty, which is the default.
-    assert gpoh.kind == "other"
+    # GPOH's activityType cell is empty: CORDIS does not classify it, the editors' kind stays.
+    assert gpoh.kind == "ngo"
     assert gpoh.core_work == "What they do, in the editors' words."
     assert gpoh.tagline == "Paediatric oncology society."
     assert gpoh.legal_name == "GPOH GEMEINNUTZIGE GMBH"  # what CORDIS says is refreshed

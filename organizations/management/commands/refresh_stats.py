@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from base.database import require_migrated
 from organizations.models import FiguresSource, Organization
 from organizations.stats import refresh_figures
-from portal.database import require_migrated
 
 
 class Command(BaseCommand):

@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from psycopg import sql
 
+from base.database import require_migrated
 from organizations.models import Organization
-from portal.database import require_migrated
 from projects.cordis import import_cordis
 from projects.management.commands.generate_cordis_sample import (
     ORGANIZATION_HEADER_LINE,

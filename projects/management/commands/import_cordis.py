@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.database import require_migrated
+from base.database import require_migrated
 from projects.cordis import import_cordis
 from projects.cordis_files import CordisError
 
