@@ -1,8 +1,8 @@
 """Reading CORDIS open-data files: project.csv and organization.csv, from a folder or a zip.
 
-This module reads the files and their rows (projects/cordis_values.py, the values in them);
-projects/cordis.py writes. Everything is read before anything is written, so a bad file never
-leaves half an import behind.
+This module reads the files' rows (projects/cordis_input.py opens the files and bounds what is
+read; projects/cordis_values.py, the values in rows); projects/cordis.py writes. Everything
+is read before anything is written, so a bad file never leaves half an import behind.
 
 The layout is CORDIS's H2020 one: ';'-separated, UTF-8 (with or without a byte order mark),
 a header row, quoted fields that may hold ';' and newlines. Columns are found by their header
@@ -13,12 +13,10 @@ import csv
 import io
 import operator
 import time
-import zipfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from organizations.models import Organization
+from projects.cordis_input import BoundedLines, CordisError, next_record, not_utf8, open_files
 from projects.cordis_values import (
     BadValue,
     country_codes,
@@ -58,10 +56,6 @@ KINDS = {"PRC": "company", "HES": "university", "REC": "research", "PUB": "publi
 KINDS |= {"OTH": "other"}
 
 PROGRESS_EVERY = 20_000  # rows
-
-
-class CordisError(Exception):
-    """A problem with the input that stops the import; the message says where and why."""
 
 
 @dataclass
@@ -139,48 +133,20 @@ def read_organizations(open_file, dump, skipped_projects, progress):
             dump.bad_rows.append(BadRow(ORGANIZATION_FILE, line, str(error)))
 
 
-@contextmanager
-def open_files(path):
-    """Yield a function that opens one of the CORDIS files (binary) in a folder or a zip."""
-    path = Path(path)
-    if path.is_dir():
-
-        def open_in_folder(name):
-            if not (path / name).is_file():
-                raise CordisError(f"{name} not found in {path}")
-            return open(path / name, "rb")
-
-        yield open_in_folder
-    elif zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-
-            def open_in_zip(name):
-                # CORDIS zips may put the files in a subfolder.
-                members = [m for m in archive.namelist() if m.rsplit("/", 1)[-1] == name]
-                if len(members) != 1:
-                    found = "more than once" if members else "not found"
-                    raise CordisError(f"{name} {found} in {path}")
-                return archive.open(members[0])
-
-            yield open_in_zip
-    elif path.exists():
-        raise CordisError(f"{path} is neither a folder nor a zip file")
-    else:
-        raise CordisError(f"{path} does not exist")
-
-
 def read_rows(open_file, filename, columns, dump, progress=None):
     """Yield (line, {column: text}) for each record of a CORDIS file.
 
     `line` is the physical line where the record starts. A record with the wrong number of
     fields goes to dump.bad_rows and is yielded as (line, None). A malformed file (not UTF-8,
-    a missing required column, a quote that never closes) raises CordisError.
+    a missing required column, a quote that never closes, a row longer than MAX_ROW, a damaged
+    zip) raises CordisError.
     """
     with open_file(filename) as stream:
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-        reader = csv.reader(text, delimiter=";", strict=True)
+        lines = BoundedLines(text, filename)
+        reader = csv.reader(lines, delimiter=";", strict=True)
         try:
-            header = next_record(reader, filename, 1)
+            header = next_record(reader, filename, lines.start_row())
             if header is None:
                 raise CordisError(f"{filename} is empty")
             names, indexes = find_columns(header, columns, filename)
@@ -188,7 +154,7 @@ def read_rows(open_file, filename, columns, dump, progress=None):
             started = time.monotonic()
             count = 0
             while True:
-                line = reader.line_num + 1
+                line = lines.start_row()
                 record = next_record(reader, filename, line)
                 if record is None:
                     break
@@ -207,33 +173,6 @@ def read_rows(open_file, filename, columns, dump, progress=None):
         except UnicodeDecodeError:
             raise CordisError(not_utf8(open_file, filename)) from None
     dump.rows[filename] = count
-
-
-def next_record(reader, filename, line):
-    try:
-        return next(reader)
-    except StopIteration:
-        return None
-    except csv.Error as error:
-        if "unexpected end of data" in str(error):
-            reason = "a quoted field is not closed before the end of the file (truncated file?)"
-        else:
-            reason = f"malformed CSV ({error})"
-        raise CordisError(f"{filename}, line {line}: {reason}") from None
-
-
-def not_utf8(open_file, filename):
-    """Say where a file is not UTF-8: read again line by line (only when it is not)."""
-    with open_file(filename) as stream:
-        for number, raw in enumerate(stream, start=1):
-            try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError as error:
-                return (
-                    f"{filename}, line {number}: not UTF-8 text (byte 0x{raw[error.start]:02x} "
-                    f"at column {error.start + 1}); CORDIS files are UTF-8, save it as UTF-8"
-                )
-    return f"{filename}: not UTF-8 text; CORDIS files are UTF-8, save it as UTF-8"
 
 
 def find_columns(header, columns, filename):

@@ -11,3 +11,5 @@ CORDIS_IMI2 = Path(
     os.environ.get("CORDIS_IMI2")
     or Path(settings.BASE_DIR).parent / "shared" / "data" / "cordis-imi2"
 )
+# The real HORIZON dump (80,276 participations), in the zip CORDIS publishes, beside IMI2's.
+CORDIS_HORIZON = CORDIS_IMI2.parent / "cordis-horizon-2024" / "cordis-HORIZONprojects-csv.zip"
