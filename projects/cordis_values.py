@@ -11,6 +11,8 @@ from decimal import Decimal, InvalidOperation
 
 from django_countries import countries
 
+from base.fields import normalize_newlines
+
 from projects.models import Keyword, Project
 
 IDENTIFIER_LENGTH = Project._meta.get_field("cordis_id").max_length  # and Organization.pic
@@ -22,7 +24,9 @@ class BadValue(ValueError):
 
 
 def text(row, column):
-    return row.get(column, "").strip()
+    # A quoted field may hold "\r\n" (the file is read with newline=""): stored as "\n", as
+    # every text the portal stores (base.fields.NormalizedTextField).
+    return normalize_newlines(row.get(column, "").strip())
 
 
 def required(row, column):

@@ -118,3 +118,16 @@ def test_the_migration_normalizes_stored_text_and_saved_versions():
     assert Participation.objects.get().highlight == NORMALIZED
     version = Version.objects.get(object_repr="Old")
     assert version.field_dict["core_work"] == NORMALIZED
+
+
+@pytest.mark.django_db
+def test_the_import_stores_newline_endings(tmp_path):
+    (tmp_path / "project.csv").write_bytes(
+        b'id;acronym;title;objective\r\n1;ONE;One;"First line.\r\nSecond line."\r\n'
+    )
+    (tmp_path / "organization.csv").write_bytes(
+        b"projectID;organisationID;name;role\r\n1;999;ONE ORG;coordinator\r\n"
+    )
+    call_command("import_cordis", str(tmp_path), verbosity=0)
+
+    assert Project.objects.get(cordis_id="1").objective == "First line.\nSecond line."
