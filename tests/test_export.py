@@ -52,8 +52,9 @@ def test_a_query_that_fails_is_a_server_error_on_postgresql(db, other_connection
 
 @on_sqlite
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_a_query_that_fails_is_a_server_error_on_sqlite(db, other_connection, fmt):
-    # In a shared cache, a table another connection is writing is locked to readers.
+def test_a_query_that_fails_is_a_server_error_on_sqlite(transactional_db, other_connection, fmt):
+    # In a shared cache, a table another connection is writing is locked to readers. (Not in
+    # the test's transaction: that would hold the database's write lock itself.)
     other_connection.execute("BEGIN IMMEDIATE")
     other_connection.execute("DELETE FROM organizations_organization")
     response = Client(raise_request_exception=False).get(export_url(fmt))
