@@ -4,6 +4,7 @@ See the README's configuration table for the variables. Defaults make a fresh ch
 (debug on, SQLite in the project folder); production sets DJANGO_DEBUG=0 and the rest.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -145,6 +146,28 @@ if SECURE:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Hardening: login lockout (django-axes). Added here rather than in the lists above.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += [
+    # Turns axes' lockout into the lockout page; axes wants it last.
+    "axes.middleware.AxesMiddleware",
+]
+# Axes checks the lockout before any other backend tries the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Locked: one user name from one address, so a stranger's guessing never locks an editor
+# out at their own address. The lock lifts an hour after the last failed attempt (each
+# attempt while locked restarts the hour): an editor who mistyped is back without waiting
+# for an administrator, and a guesser gets 5 tries an hour. An administrator lifts it at once
+# with `manage.py axes_reset_username NAME` (README, "Editors").
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
 
 LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "WARNING").upper()
 if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
