@@ -12,7 +12,6 @@ from decimal import Decimal, InvalidOperation
 from django_countries import countries
 
 from base.fields import normalize_newlines
-
 from projects.models import Keyword, Project
 
 IDENTIFIER_LENGTH = Project._meta.get_field("cordis_id").max_length  # and Organization.pic

@@ -1,5 +1,7 @@
-"""Template filters shared by every page: safe Markdown, safe links, money, country names."""
+"""Template filters shared by every page: safe Markdown, safe links, money, country names,
+durations."""
 
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -7,7 +9,9 @@ from urllib.parse import urlsplit
 import markdown as markdown_lib
 import nh3
 from django import template
+from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from django_countries import countries
 
@@ -112,3 +116,12 @@ def country_name(country):
 @lru_cache(maxsize=1024)
 def _country_name(code, language):
     return countries.name(code)
+
+
+@register.filter
+def duration(value: timedelta | None) -> str:
+    """A length of time in words ("1 hour", "1 hour, 30 minutes"), in timesince's words."""
+    if not isinstance(value, timedelta):
+        return ""
+    now = timezone.now()
+    return timesince(now - value, now)
