@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django_filters",
     "reversion",
     "reversion_compare",
+    "axes",
+    "csp",
     "portal",
     "organizations",
     "projects",
@@ -67,6 +69,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The strict policy below, loosened for the admin and for XML (portal/security.py).
+    "portal.security.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Turns axes' lockout into the lockout page; axes wants it last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -153,15 +160,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Hardening: login lockout (django-axes), Content-Security-Policy (django-csp) and
-# Permissions-Policy (django-permissions-policy). Added here rather than in the lists above.
-INSTALLED_APPS += ["axes", "csp"]
-MIDDLEWARE += [
-    # The strict policy below, loosened for the admin and for XML (portal/security.py).
-    "portal.security.ContentSecurityPolicyMiddleware",
-    "django_permissions_policy.PermissionsPolicyMiddleware",
-    # Turns axes' lockout into the lockout page; axes wants it last.
-    "axes.middleware.AxesMiddleware",
-]
+# Permissions-Policy (django-permissions-policy); their apps and middleware are listed above.
 # Axes checks the lockout before any other backend tries the password.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
