@@ -13,6 +13,7 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from organizations.drafting import draft_from_data
 from organizations.models import (
+    ORGANIZATION_IMPORTED_FIELDS,
     AnalysisNote,
     Capability,
     ExpertiseArea,
@@ -133,9 +134,9 @@ class ParticipationInline(admin.TabularInline):
         # The CORDIS import owns who took part, in which role and for how much, and writes
         # them again on every import: read-only for everyone, superusers too. Editors choose
         # and describe the notable projects.
-        from projects.cordis import PARTICIPATION_FIELDS
+        from projects.models import PARTICIPATION_IMPORTED_FIELDS
 
-        return ["project", *PARTICIPATION_FIELDS]
+        return ["project", *PARTICIPATION_IMPORTED_FIELDS]
 
     def has_add_permission(self, request, obj=None):
         return False  # who took part is the import's
@@ -218,9 +219,10 @@ class OrganizationAdmin(CompareVersionAdmin):
             # Came from CORDIS: every import writes these again, so an edit would not last.
             # The kind stays open: an import sets it only when CORDIS classifies the
             # organization.
-            from projects.cordis import ORGANIZATION_FIELDS
-
-            readonly += ["pic", *(name for name in ORGANIZATION_FIELDS if name != "kind")]
+            readonly += [
+                "pic",
+                *(name for name in ORGANIZATION_IMPORTED_FIELDS if name != "kind"),
+            ]
         return readonly
 
     def changelist_view(self, request, extra_context=None):

@@ -1,9 +1,14 @@
 from django.contrib import admin, messages
 from django.db.models import Count
 
-from projects.cordis import PARTICIPATION_FIELDS, PROJECT_FIELDS
 from projects.keywords import merge_keywords
-from projects.models import Keyword, Participation, Project
+from projects.models import (
+    PARTICIPATION_IMPORTED_FIELDS,
+    PROJECT_IMPORTED_FIELDS,
+    Keyword,
+    Participation,
+    Project,
+)
 
 
 class ParticipationInline(admin.TabularInline):
@@ -13,7 +18,7 @@ class ParticipationInline(admin.TabularInline):
     # The CORDIS import owns who took part, in which role and for how much, and writes them
     # again on every import: read-only for everyone (an edit would not survive the next
     # import). Editors choose and describe the notable projects.
-    readonly_fields = ["organization", *PARTICIPATION_FIELDS]
+    readonly_fields = ["organization", *PARTICIPATION_IMPORTED_FIELDS]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -52,11 +57,11 @@ class ProjectAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def get_readonly_fields(self, request, obj=None):
-        # What the import writes, it owns (projects/cordis.py): read-only for everyone once
+        # What the import writes, it owns (projects/models.py): read-only for everyone once
         # the project exists. Editors keep the slug and the keywords.
         if obj is None:
             return []
-        return ["cordis_id", *PROJECT_FIELDS]
+        return ["cordis_id", *PROJECT_IMPORTED_FIELDS]
 
     def get_prepopulated_fields(self, request, obj=None):
         # The slug follows the acronym while a project is added; after that the acronym is

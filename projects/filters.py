@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from organizations.filters import IntegerFilter, country_filter, slug_filter
+from base.filters import IntegerFilter, country_filter, slug_filter
 from projects.models import Keyword, Participation, Project
 
 

@@ -59,6 +59,15 @@ class Keyword(models.Model):
         return reverse("projects:keyword", kwargs={"slug": self.slug})
 
 
+# The fields the CORDIS import writes on every import (the admin shows them read-only); the
+# keys cordis_id and (project, organization) too. A project's slug and keywords, and a
+# participation's highlight and notable rank, are the editors'.
+PROJECT_IMPORTED_FIELDS = ["acronym", "title", "status", "start_date", "end_date", "total_cost"]
+PROJECT_IMPORTED_FIELDS += ["ec_max_contribution", "framework_programme", "funding_scheme", "call"]
+PROJECT_IMPORTED_FIELDS += ["objective"]
+PARTICIPATION_IMPORTED_FIELDS = ["role", "order", "ec_contribution"]
+
+
 class ProjectQuerySet(models.QuerySet):
     def for_page(self):
         """The project page: keywords and the partner table in a fixed number of queries."""

@@ -2,9 +2,8 @@ from django.db.models import F
 from django.utils.text import Truncator
 from django.views.generic import DetailView
 
+from base.views import FilteredListView, PageMixin, filtered_list_url
 from organizations.models import Organization
-from organizations.views import FilteredListView, filtered_list_url
-from portal.mixins import PageMixin
 from projects.filters import KeywordFilterSet, ProjectFilterSet
 from projects.models import Keyword, Project
 
