@@ -1,4 +1,10 @@
+"""Views and view helpers that the pages of every app share."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
 from django.views.generic.base import ContextMixin
+from django_filters.views import FilterView
 
 
 class PageMixin(ContextMixin):
@@ -37,3 +43,31 @@ class ClampedPaginationMixin:
             pass  # not a number: get_page() shows the first page
         page = paginator.get_page(number)
         return paginator, page, page.object_list, page.has_other_pages()
+
+
+class FilteredListView(ClampedPaginationMixin, PageMixin, FilterView):
+    """A list page filtered by a FilterSet read from the query string.
+
+    Strict: when a value cannot be read, the page shows the form with its errors and no
+    results, with status 400. The filterset is bound even to an empty query string, so that
+    its default order applies to the bare URL too.
+    """
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.filterset.errors:
+            response_kwargs.setdefault("status", 400)
+        return super().render_to_response(context, **response_kwargs)
+
+    def query_string_without(self, *names):
+        params = self.request.GET.copy()
+        for name in names:
+            params.pop(name, None)
+        return params.urlencode()
+
+
+def filtered_list_url(url_name, **filters):
+    """The address of a list page with `filters` applied, e.g. the projects of a keyword."""
+    return f"{reverse(url_name)}?{urlencode(filters)}"

@@ -1,7 +1,7 @@
 """Reading CORDIS open-data files: project.csv and organization.csv, from a folder or a zip.
 
-This module reads the files' rows (projects/cordis_input.py opens the files and bounds what is
-read; projects/cordis_values.py, the values in rows); projects/cordis.py writes. Everything
+This module reads the files' rows (cordis/input.py opens the files and bounds what is
+read; cordis/values.py, the values in rows); cordis/importer.py writes. Everything
 is read before anything is written, so a bad file never leaves half an import behind.
 
 The layout is CORDIS's H2020 one: ';'-separated, UTF-8 (with or without a byte order mark),
@@ -15,9 +15,8 @@ import operator
 import time
 from dataclasses import dataclass, field
 
-from organizations.models import Organization
-from projects.cordis_input import BoundedLines, CordisError, next_record, not_utf8, open_files
-from projects.cordis_values import (
+from cordis.input import BoundedLines, CordisError, next_record, not_utf8, open_files
+from cordis.values import (
     BadValue,
     country_codes,
     identifier,
@@ -30,6 +29,7 @@ from projects.cordis_values import (
     split_keywords,
     text,
 )
+from organizations.models import Organization
 from projects.models import Project
 
 PROJECT_FILE = "project.csv"

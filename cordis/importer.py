@@ -1,6 +1,6 @@
 """Importing CORDIS open data: projects, organizations, participations and keywords.
 
-projects/cordis_files.py reads and checks the files; this module writes what they say, in one
+cordis/files.py reads and checks the files; this module writes what they say, in one
 transaction, matching rows on natural keys: Project.cordis_id, Organization.pic (CORDIS
 organisationID) and (project, organization) for participations. Running it twice on the same
 files changes nothing the second time.
@@ -12,7 +12,7 @@ these fields read-only. What editors curate, it never touches: an organization's
 status and narratives, its expertise, notes and capabilities, a project's slug and the
 keywords of projects whose cell is empty, and the highlight and rank of a participation.
 
-Writes are set-based (projects/bulk.py: COPY, bulk_update, lookups by sets of keys) so that
+Writes are set-based (cordis/bulk.py: COPY, bulk_update, lookups by sets of keys) so that
 the number of queries does not grow with the number of rows, only with the number of batches.
 """
 
@@ -24,21 +24,24 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
 
-from organizations.models import FiguresSource, Organization, Status
+from cordis.bulk import BATCH_SIZE, BULK_ROWS, fetch, fetch_pks, insert_rows, where_in
+from cordis.files import CordisError, read_dump
+from cordis.lock import import_transaction
+from cordis.values import readable
+from organizations.models import ORGANIZATION_IMPORTED_FIELDS, FiguresSource, Organization, Status
 from organizations.stats import refresh_figures
-from projects.bulk import BATCH_SIZE, BULK_ROWS, fetch, fetch_pks, insert_rows, where_in
-from projects.cordis_files import CordisError, read_dump
-from projects.cordis_lock import import_transaction
-from projects.cordis_values import readable
-from projects.models import Keyword, Participation, Project
+from projects.models import (
+    PARTICIPATION_IMPORTED_FIELDS,
+    PROJECT_IMPORTED_FIELDS,
+    Keyword,
+    Participation,
+    Project,
+)
 
-# What the import owns (and the admin shows read-only); the rest is the editors'.
-PROJECT_FIELDS = ["acronym", "title", "status", "start_date", "end_date", "total_cost"]
-PROJECT_FIELDS += ["ec_max_contribution", "framework_programme", "funding_scheme", "call"]
-PROJECT_FIELDS += ["objective"]
-# Of organizations with a PIC; name, slug, status and the narratives are the editors'.
-ORGANIZATION_FIELDS = ["legal_name", "short_name", "kind", "city", "country", "website"]
-PARTICIPATION_FIELDS = ["role", "order", "ec_contribution"]  # never highlight, notable_rank
+# What the import owns: the models' lists (the admin shows them read-only).
+PROJECT_FIELDS = PROJECT_IMPORTED_FIELDS
+ORGANIZATION_FIELDS = ORGANIZATION_IMPORTED_FIELDS
+PARTICIPATION_FIELDS = PARTICIPATION_IMPORTED_FIELDS
 TABLES = ["projects", "organizations", "participations", "keywords"]
 
 

@@ -1,6 +1,6 @@
 """Opening CORDIS files in a folder or a zip, and reading their lines within bounds.
 
-projects/cordis_files.py reads the rows out of these lines. The bounds make a hostile or
+cordis/files.py reads the rows out of these lines. The bounds make a hostile or
 broken file (a zip bomb, one endless line, a file of NUL bytes) cost an error message that
 says where, not the machine's memory.
 """

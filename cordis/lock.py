@@ -12,7 +12,7 @@ from contextlib import ExitStack, contextmanager
 
 from django.db import OperationalError, connection, transaction
 
-from projects.cordis_files import CordisError
+from cordis.files import CordisError
 
 WAITING = "Another import is running on this database; waiting for it to finish..."
 # Names the import's lock among this database's advisory locks; no other code takes it.

@@ -58,6 +58,10 @@ class FiguresSource(models.TextChoices):
 
 # Rows of a profile's projects table; the rest are in the projects page, filtered.
 PROFILE_PROJECTS = 50
+# The fields the CORDIS import writes, on every import, for an organization with a PIC (it
+# came from CORDIS); the admin shows them read-only. Name, slug, status and the narratives
+# are the editors'. The kind is written only when CORDIS gives an activity type.
+ORGANIZATION_IMPORTED_FIELDS = ["legal_name", "short_name", "kind", "city", "country", "website"]
 # What includes/organization_card.html shows: the lists read these columns only.
 CARD_FIELDS = [
     "name",

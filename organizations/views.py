@@ -3,7 +3,6 @@ import json
 import logging
 from html import unescape
 from itertools import chain, islice
-from urllib.parse import urlencode
 
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
@@ -11,45 +10,17 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.views import View
 from django.views.generic import DetailView
-from django_filters.views import FilterView
 
-from organizations.filters import KEYWORD_FACET_MAX_RESULTS, OrganizationFilterSet, facets
+from base.templatetags.formatting import render_markdown
+from base.views import FilteredListView, PageMixin, filtered_list_url
+from organizations.facets import KEYWORD_FACET_MAX_RESULTS, facets
+from organizations.filters import OrganizationFilterSet
 from organizations.models import PROFILE_PROJECTS, Organization
 from organizations.search import MAX_TERMS
-from portal.mixins import ClampedPaginationMixin, PageMixin
-from portal.templatetags.portal import render_markdown
 
 PARTNERS_SHOWN = 60
 
 logger = logging.getLogger(__name__)
-
-
-class FilteredListView(ClampedPaginationMixin, PageMixin, FilterView):
-    """A list page filtered by a FilterSet read from the query string.
-
-    Strict: when a value cannot be read, the page shows the form with its errors and no
-    results, with status 400. The filterset is bound even to an empty query string, so that
-    its default order applies to the bare URL too.
-    """
-
-    def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
-
-    def render_to_response(self, context, **response_kwargs):
-        if self.filterset.errors:
-            response_kwargs.setdefault("status", 400)
-        return super().render_to_response(context, **response_kwargs)
-
-    def query_string_without(self, *names):
-        params = self.request.GET.copy()
-        for name in names:
-            params.pop(name, None)
-        return params.urlencode()
-
-
-def filtered_list_url(url_name, **filters):
-    """The address of a list page with `filters` applied, e.g. the projects of a keyword."""
-    return f"{reverse(url_name)}?{urlencode(filters)}"
 
 
 class OrganizationListView(FilteredListView):

@@ -56,8 +56,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "portal",
+    "base",
     "organizations",
     "projects",
+    "cordis",
 ]
 
 MIDDLEWARE = [
@@ -115,7 +117,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # BEGIN takes the write lock (Django's advice for concurrent writes): a writer waits for
     # another at the start, instead of failing half-way with "database is locked". The CORDIS
-    # import relies on it to run one at a time (projects/cordis_lock.py).
+    # import relies on it to run one at a time (cordis/lock.py).
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -4,8 +4,8 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.views.generic import TemplateView
 
+from base.views import PageMixin
 from organizations.models import Organization
-from portal.mixins import PageMixin
 from projects.models import Keyword, Project
 
 RECENT_PROFILES = 6

@@ -16,8 +16,8 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
+from cordis import bulk
 from organizations.models import FiguresSource, Organization
-from projects import bulk
 from projects.models import Keyword, Participation, Project
 from tests.data import CORDIS_IMI2 as DATA
 from tests.factories import make_keyword, make_organization, make_participation, make_project

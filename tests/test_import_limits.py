@@ -16,9 +16,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from cordis.files import read_dump
+from cordis.input import MAX_ROW, MAX_ZIP_RATIO, MIN_ZIP_MEMBER
 from organizations.models import Organization
-from projects.cordis_files import read_dump
-from projects.cordis_input import MAX_ROW, MAX_ZIP_RATIO, MIN_ZIP_MEMBER
 from projects.models import Keyword, Participation, Project
 from tests.data import CORDIS_HORIZON, CORDIS_IMI2
 

@@ -22,7 +22,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from projects.cordis_lock import ADVISORY_LOCK_KEY, WAITING
+from cordis.lock import ADVISORY_LOCK_KEY, WAITING
 from projects.models import Project
 from tests.data import CORDIS_IMI2 as DATA
 from tests.test_import_cordis import run_import

@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.utils import translation
 from django_countries.fields import Country
 
+from base.templatetags.formatting import country_name, euro, euro_short
 from organizations.models import PROFILE_PROJECTS, Capability, ExpertiseArea, Organization
 from portal import demo
-from portal.templatetags.portal import country_name, euro, euro_short
 from projects.models import Keyword, Participation, Project
 from tests.factories import (
     Page,

@@ -327,7 +327,7 @@ def test_facet_counts_equal_direct_counts(client, three, params):
 
 
 def test_keywords_are_counted_for_narrow_results_only(client, three, monkeypatch):
-    monkeypatch.setattr("organizations.filters.KEYWORD_FACET_MAX_RESULTS", 2)
+    monkeypatch.setattr("organizations.facets.KEYWORD_FACET_MAX_RESULTS", 2)
     assert "keyword" not in facet_counts(client.get(LIST))
     assert "keyword" in facet_counts(client.get(LIST, {"country": "FR"}))
 

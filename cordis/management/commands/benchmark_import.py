@@ -15,13 +15,13 @@ from django.db import connection, transaction
 from psycopg import sql
 
 from base.database import require_migrated
-from organizations.models import Organization
-from projects.cordis import import_cordis
-from projects.management.commands.generate_cordis_sample import (
+from cordis.importer import import_cordis
+from cordis.management.commands.generate_cordis_sample import (
     ORGANIZATION_HEADER_LINE,
     PROJECT_HEADER_LINE,
     write_sample,
 )
+from organizations.models import Organization
 from projects.models import Project
 
 COPY_CHUNK = 1024 * 1024  # bytes

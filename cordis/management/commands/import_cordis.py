@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from base.database import require_migrated
-from projects.cordis import import_cordis
-from projects.cordis_files import CordisError
+from cordis.files import CordisError
+from cordis.importer import import_cordis
 
 
 class Command(BaseCommand):

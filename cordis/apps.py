@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CordisConfig(AppConfig):
+    name = "cordis"
+    verbose_name = "CORDIS import"
