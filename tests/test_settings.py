@@ -123,10 +123,17 @@ def test_gunicorn_says_which_variable_is_wrong_without_a_traceback():
     [([], "127.0.0.1:8000"), (["PORT=8001"], "127.0.0.1:8001"), (["HOST=0.0.0.0"], "0.0.0.0:8000")],
 )
 def test_make_run_serves_on_the_address_given(arguments, address):
-    # --dry-run prints the commands make would run, without running them.
+    # --dry-run prints the commands make would run, without running them. (Not as a sub-make
+    # of `make test`: MAKEFLAGS and MAKELEVEL would change what it prints.)
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")
+    }
     result = subprocess.run(
-        ["make", "--dry-run", "run", *arguments],
+        ["make", "--dry-run", "--no-print-directory", "run", *arguments],
         cwd=settings.BASE_DIR,
+        env=environment,
         capture_output=True,
         text=True,
         timeout=60,
