@@ -261,3 +261,24 @@ def test_superusers_see_what_the_import_owns_read_only_too(admin_client):
     assert "total_cost" not in project_form and "slug" in project_form
     assert "participations-0-ec_contribution" not in project_form | organization_form
     assert "participations-0-highlight" in project_form & organization_form
+
+
+def test_an_imported_profiles_cordis_fields_are_read_only_but_its_kind_is_not(editor_client):
+    imported = make_organization(pic="999000222", legal_name="NORTHBRIDGE GMBH", city="Graz")
+    shown = inputs(editor_client.get(change_url(imported)))
+    assert not shown & {"pic", "legal_name", "short_name", "city", "country", "website"}
+    assert {"name", "kind", "tagline"} <= shown
+
+    response = save(editor_client, imported, kind="ngo", legal_name="Changed", city="Vienna")
+
+    assert response.status_code == 302, form_errors(response)
+    imported.refresh_from_db()
+    assert (imported.kind, imported.legal_name, imported.city) == (
+        "ngo",
+        "NORTHBRIDGE GMBH",
+        "Graz",
+    )
+    # A profile the editors made (no PIC yet) is theirs to fill in.
+    assert {"pic", "legal_name", "city"} <= inputs(
+        editor_client.get(change_url(make_organization()))
+    )
