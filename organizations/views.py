@@ -1,9 +1,11 @@
 import csv
 import json
 import logging
+from contextlib import suppress
 from html import unescape
 from itertools import chain, islice
 
+from django.db import DatabaseError
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -96,23 +98,24 @@ class OrganizationExportView(View):
             return HttpResponseBadRequest(
                 filterset.errors.as_text(), content_type="text/plain; charset=utf-8"
             )
-        rows = filterset.qs.values(*EXPORT_FIELDS)[:EXPORT_LIMIT].iterator(EXPORT_CHUNK)
+        query_rows = filterset.qs.values(*EXPORT_FIELDS)[:EXPORT_LIMIT].iterator(EXPORT_CHUNK)
         # Run the query and read its first chunk before the response starts: a query that
         # fails is then a server error, not a 200 whose file ends after its header.
-        rows = chain(list(islice(rows, 1)), rows)
+        rows = chain(list(islice(query_rows, 1)), query_rows)
         rows = (
             {**row, "url": request.build_absolute_uri(_profile_path(row["slug"]))} for row in rows
         )
         lines = _csv_lines(rows) if fmt == "csv" else _json_lines(rows)
         content_type = "text/csv" if fmt == "csv" else "application/json"
         response = StreamingHttpResponse(
-            _logging_failures(lines, request.get_full_path()), content_type=content_type
+            _logging_failures(lines, request.get_full_path(), query_rows),
+            content_type=content_type,
         )
         response["Content-Disposition"] = f'attachment; filename="organizations.{fmt}"'
         return response
 
 
-def _logging_failures(lines, path):
+def _logging_failures(lines, path, query_rows):
     """`lines`, logging an error that stops them and raising it on.
 
     The 200 has gone: raising from the streamed iterator makes the WSGI server drop the
@@ -124,6 +127,12 @@ def _logging_failures(lines, path):
     except Exception:
         logger.exception("The export %s failed half-way; the connection is dropped", path)
         raise
+    finally:
+        # Close the query's (server-side) cursor as the response closes, also when the client
+        # left early: left to the garbage collector, its close would run later, inside
+        # whatever transaction the connection is in then.
+        with suppress(DatabaseError):
+            query_rows.close()
 
 
 def _profile_path(slug):
