@@ -87,6 +87,11 @@ class FieldOfScience(models.Model):
     def __str__(self):
         return self.path
 
+    @property
+    def trail(self):
+        """ "medical and health sciences › clinical medicine › oncology": the path, to read."""
+        return " › ".join(self.path.strip("/").split("/"))
+
     # No page of its own yet (get_absolute_url): the project page lists them.
 
 
@@ -212,6 +217,12 @@ class Project(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:detail", kwargs={"slug": self.slug})
+
+    @property
+    def programme_name(self):
+        from projects.programmes import programme_name  # programmes.py imports this module
+
+        return programme_name(self.framework_programme)
 
 
 class Participation(models.Model):
