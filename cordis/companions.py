@@ -191,7 +191,7 @@ def upsert_by_code(model, items):
                 new.append({"code": code, **values})
             elif any(current[name] != value for name, value in values.items()):
                 # A field the file does not give here (a parent's description) stays.
-                changed.append(model(code=code, **{**current, **values}))
+                changed.append(model(**{**current, **values}))
         insert_rows(model, new)
         model.objects.bulk_update(changed, fields, batch_size=BATCH_SIZE)
         pks.update(fetch_pks(model, "code", [row["code"] for row in new]))

@@ -76,8 +76,9 @@ class FieldOfScience(models.Model):
     title = models.CharField(max_length=300)
     path = models.CharField(max_length=1000, help_text="The titles from the top, '/'-separated.")
     description = NormalizedTextField(blank=True)
+    # The import writes the hierarchy; a field deleted by hand takes the fields under it along.
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
     )
 
     class Meta:
