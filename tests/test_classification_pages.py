@@ -35,6 +35,7 @@ def test_the_project_page_shows_its_classifications(client):
 
     page = Page.of(client.get(project.get_absolute_url()))
 
+    assert "Project · Horizon Europe CURE" in page.text
     assert "Programme Horizon Europe" in page.text
     assert "Fields of science oncology" in page.text
     assert page.html.count('title="medical sciences › oncology"') == 1
