@@ -83,6 +83,10 @@ def foreign_keys_checked_once(model, *, bulk):
         return
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
+        # ALTER TABLE refuses a table with foreign key checks still pending (the deferred
+        # checks of rows just inserted, e.g. fields of science and their parents): run them.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
             "WHERE conrelid = %s::regclass AND contype = 'f'",

@@ -1,4 +1,5 @@
-"""Reading CORDIS open-data files: project.csv and organization.csv, from a folder or a zip.
+"""Reading CORDIS open-data files: project.csv and organization.csv, from a folder or a zip
+(the companion files, euroSciVoc.csv, topics.csv and legalBasis.csv: cordis/companions.py).
 
 This module reads the files' rows (cordis/input.py opens the files and bounds what is
 read; cordis/values.py, the values in rows); cordis/importer.py writes. Everything
@@ -15,6 +16,7 @@ import operator
 import time
 from dataclasses import dataclass, field
 
+from cordis.companions import read_companions
 from cordis.input import BoundedLines, CordisError, next_record, not_utf8, open_files
 from cordis.values import (
     BadValue,
@@ -43,6 +45,7 @@ PROJECT_OPTIONAL += ["keywords"]  # not in every dump; comma-separated names
 ORGANIZATION_REQUIRED = ["projectID", "organisationID", "name", "role"]
 ORGANIZATION_OPTIONAL = ["shortName", "activityType", "city", "country", "organizationURL"]
 ORGANIZATION_OPTIONAL += ["order", "ecContribution"]
+ORGANIZATION_OPTIONAL += ["endOfParticipation"]  # "true" / "false"; HORIZON dumps have it
 PROJECT_COLUMNS = (PROJECT_REQUIRED, PROJECT_OPTIONAL)
 ORGANIZATION_COLUMNS = (ORGANIZATION_REQUIRED, ORGANIZATION_OPTIONAL)
 
@@ -86,6 +89,8 @@ class Dump:
     bad_rows: list = field(default_factory=list)
     merged: list = field(default_factory=list)  # descriptions of merged duplicate rows
     warnings: list = field(default_factory=list)
+    # The companion files that are there (cordis/companions.py): file name -> Classification.
+    classifications: dict = field(default_factory=dict)
 
 
 def read_dump(path, *, progress=None):
@@ -94,6 +99,7 @@ def read_dump(path, *, progress=None):
     with open_files(path) as open_file:
         skipped_projects = read_projects(open_file, dump, progress)
         read_organizations(open_file, dump, skipped_projects, progress)
+        read_companions(open_file, dump, skipped_projects, progress)
     return dump
 
 
@@ -199,6 +205,7 @@ ORGANIZATION_FIELD_COLUMNS = {"short_name": ["shortName"], "kind": ["activityTyp
 ORGANIZATION_FIELD_COLUMNS |= {"city": ["city"], "country": ["country"]}
 ORGANIZATION_FIELD_COLUMNS |= {"website": ["organizationURL"]}
 PARTICIPATION_FIELD_COLUMNS = {"order": ["order"], "ec_contribution": ["ecContribution"]}
+PARTICIPATION_FIELD_COLUMNS |= {"ended_early": ["endOfParticipation"]}
 
 
 def in_file(values, row, field_columns):
@@ -247,6 +254,7 @@ def add_participation(row, line, dump, skipped_projects):
         "role": role,
         "order": parse_order(row),
         "ec_contribution": parse_amount(row, "ecContribution"),
+        "ended_early": parse_ended_early(row),
         "line": line,
     }
     participation = in_file(participation, row, PARTICIPATION_FIELD_COLUMNS)
@@ -266,6 +274,14 @@ def add_participation(row, line, dump, skipped_projects):
         )
 
 
+def parse_ended_early(row):
+    value = text(row, "endOfParticipation").lower()
+    if value not in ("", "true", "false"):
+        cell = row["endOfParticipation"].strip()
+        raise BadValue(f'endOfParticipation "{cell}" is neither true nor false')
+    return value == "true"
+
+
 def merge_participations(first, again):
     """One organization listed twice in a project: keep one participation that says it all."""
     if again["role"] == "coordinator":
@@ -276,6 +292,8 @@ def merge_participations(first, again):
     if "ec_contribution" in first:
         amounts = [a for a in (first["ec_contribution"], again["ec_contribution"]) if a is not None]
         first["ec_contribution"] = sum(amounts) if amounts else None
+    if "ended_early" in first:  # ended early only if every row says so
+        first["ended_early"] = first["ended_early"] and again["ended_early"]
 
 
 def organization_values(row, line, dump):

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from cordis.bulk import BATCH_SIZE, BULK_ROWS, fetch, fetch_pks, insert_rows, where_in
+from cordis.companions import COMPANION_TABLES, LINKS, write_classifications
 from cordis.files import CordisError, read_dump
 from cordis.lock import import_transaction
 from cordis.values import readable
@@ -62,6 +63,8 @@ class ImportResult:
     counts: dict = field(default_factory=lambda: {table: Counts() for table in TABLES})
     figures_refreshed: int = 0
     seconds: float = 0.0
+    # "euroSciVoc.csv: 6,120 rows name 2,106 projects not in project.csv", per companion file
+    unknown_projects: list = field(default_factory=list)
 
     @property
     def data_changed(self):
@@ -91,6 +94,9 @@ def import_cordis(path, *, skip_bad_rows=False, progress=None, wait=True, waitin
     result = ImportResult(
         rows=dump.rows, bad_rows=dump.bad_rows, merged=dump.merged, warnings=dump.warnings
     )
+    result.unknown_projects = [
+        line for c in dump.classifications.values() if (line := c.unknown_summary())
+    ]
     for table, file_name in [("projects", "project.csv"), ("participations", "organization.csv")]:
         result.counts[table].skipped = sum(1 for row in dump.bad_rows if row.file == file_name)
     with import_transaction(wait=wait, waiting=waiting):
@@ -126,11 +132,14 @@ class Writer:
         neighbours = self.write_participations(project_pks, organization_pks)
         if self.dump.keywords is not None:  # no keywords column: leave keywords alone
             self.write_keywords(project_pks)
+        self.write_classifications(project_pks)
         if connection.vendor == "postgresql" and self.counts["participations"].created >= BULK_ROWS:
             # The planner still believes the tables as small as before the import, until
             # autovacuum comes by: the figures query, and the pages' first queries after the
             # import, would be planned for that (seconds slower at H2020's size).
             models = [Participation, Organization, Project, Project.keywords.through, Keyword]
+            models += [model for model, link, _ in LINKS.values()]
+            models += [link for model, link, _ in LINKS.values()]
             tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {tables}")
@@ -275,9 +284,24 @@ class Writer:
         # A project whose keywords changed is updated, unless it is new.
         touched = {row["project_id"] for row in to_add} | {p for p, _ in to_remove}
         newly_changed = touched - self.changed_projects - self.new_projects
+        self.changed_projects |= newly_changed
         self.counts["projects"].updated += len(newly_changed)
         self.counts["projects"].unchanged -= len(newly_changed)
         self.report("keywords")
+
+    def write_classifications(self, project_pks):
+        """Fields of science, topics and programme parts, from the companion files there."""
+        counts, touched = write_classifications(self.dump, project_pks)
+        for name, (created, updated, unchanged) in counts.items():
+            table = COMPANION_TABLES[name]
+            skipped = sum(1 for row in self.dump.bad_rows if row.file == name)
+            self.counts[table] = Counts(created, updated, unchanged, skipped)
+            self.report(table)
+        # A project whose links changed is updated, unless it is new (as for keywords).
+        newly_changed = touched - self.changed_projects - self.new_projects
+        self.changed_projects |= newly_changed
+        self.counts["projects"].updated += len(newly_changed)
+        self.counts["projects"].unchanged -= len(newly_changed)
 
     def refresh_figures(self, organizations, neighbours):
         """Recompute the headline figures of the organizations the dump has data for.

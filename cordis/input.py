@@ -35,12 +35,18 @@ class CordisError(Exception):
 
 @contextmanager
 def open_files(path):
-    """Yield a function that opens one of the CORDIS files (binary) in a folder or a zip."""
+    """Yield a function that opens one of the CORDIS files (binary) in a folder or a zip.
+
+    open_file(name, optional=True) returns None for a file that is not there (the companion
+    files: euroSciVoc.csv, topics.csv, legalBasis.csv).
+    """
     path = Path(path)
     if path.is_dir():
 
-        def open_in_folder(name):
+        def open_in_folder(name, optional=False):
             if not (path / name).is_file():
+                if optional:
+                    return None
                 raise CordisError(f"{name} not found in {path}")
             return open(path / name, "rb")
 
@@ -52,9 +58,11 @@ def open_files(path):
             raise CordisError(damaged_zip(path, error)) from None
         with archive:
 
-            def open_in_zip(name):
+            def open_in_zip(name, optional=False):
                 # CORDIS zips may put the files in a subfolder.
                 members = [m for m in archive.infolist() if m.filename.rsplit("/", 1)[-1] == name]
+                if optional and not members:
+                    return None
                 if len(members) != 1:
                     found = "more than once" if members else "not found"
                     raise CordisError(f"{name} {found} in {path}")

@@ -186,6 +186,8 @@ class OrganizationDetailView(PageMixin, DetailView):
         return Truncator(text).chars(160) if text else f"{self.object.name}: research profile."
 
     def get_context_data(self, **kwargs):
+        from projects.programmes import programme_breakdown
+
         organization = self.object
         newest = organization.newest_participations  # prefetched: one more than shown
         partners = Organization.objects.visible_to(self.request.user).partners_of(organization)
@@ -197,6 +199,8 @@ class OrganizationDetailView(PageMixin, DetailView):
                 else None
             ),
             notable=organization.notable_participations,
+            # The figures cover every programme: its projects per programme, from the data.
+            programmes=programme_breakdown(organization),
             partners=partners[:PARTNERS_SHOWN],
             **kwargs,
         )

@@ -18,6 +18,10 @@ EDITOR_PERMISSIONS = [
     ("projects", "keyword", ["view", "add", "change", "delete"]),
     ("projects", "project", ["view", "change"]),
     ("projects", "participation", ["view", "change"]),
+    # Classifications the import writes from the companion files: to look at only.
+    ("projects", "fieldofscience", ["view"]),
+    ("projects", "topic", ["view"]),
+    ("projects", "programmepart", ["view"]),
 ]
 
 

@@ -5,16 +5,20 @@ from projects.keywords import merge_keywords
 from projects.models import (
     PARTICIPATION_IMPORTED_FIELDS,
     PROJECT_IMPORTED_FIELDS,
+    FieldOfScience,
     Keyword,
     Participation,
+    ProgrammePart,
     Project,
+    Topic,
 )
 
 
 class ParticipationInline(admin.TabularInline):
     model = Participation
     extra = 0
-    fields = ["organization", "role", "order", "ec_contribution", "notable_rank", "highlight"]
+    fields = ["organization", "role", "order", "ec_contribution", "ended_early"]
+    fields += ["notable_rank", "highlight"]
     # The CORDIS import owns who took part, in which role and for how much, and writes them
     # again on every import: read-only for everyone (an edit would not survive the next
     # import). Editors choose and describe the notable projects.
@@ -86,3 +90,39 @@ class KeywordAdmin(admin.ModelAdmin):
         merge_keywords(kept, duplicates)
         names = ", ".join(k.name for k in duplicates)
         self.message_user(request, f"Merged {names} into {kept.name}.", messages.SUCCESS)
+
+
+class ImportedListAdmin(admin.ModelAdmin):
+    """What the CORDIS import writes from the companion files (cordis/companions.py): a list
+    to look at, for everyone. An edit would not survive the next import."""
+
+    search_fields = ["code", "title"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FieldOfScience)
+class FieldOfScienceAdmin(ImportedListAdmin):
+    list_display = ["path", "code"]
+    search_fields = ["code", "title", "path"]
+    fields = ["code", "title", "path", "description", "parent"]
+
+
+@admin.register(Topic)
+class TopicAdmin(ImportedListAdmin):
+    list_display = ["code", "title"]
+    fields = ["code", "title"]
+
+
+@admin.register(ProgrammePart)
+class ProgrammePartAdmin(ImportedListAdmin):
+    list_display = ["code", "title"]
+    fields = ["code", "title"]

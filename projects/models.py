@@ -65,14 +65,99 @@ class Keyword(models.Model):
 PROJECT_IMPORTED_FIELDS = ["acronym", "title", "status", "start_date", "end_date", "total_cost"]
 PROJECT_IMPORTED_FIELDS += ["ec_max_contribution", "framework_programme", "funding_scheme", "call"]
 PROJECT_IMPORTED_FIELDS += ["objective"]
-PARTICIPATION_IMPORTED_FIELDS = ["role", "order", "ec_contribution"]
+PARTICIPATION_IMPORTED_FIELDS = ["role", "order", "ec_contribution", "ended_early"]
+
+
+class FieldOfScience(models.Model):
+    """A field of science of CORDIS's euroSciVoc, e.g. "oncology" under "/medical and health
+    sciences/clinical medicine". Written by the import (euroSciVoc.csv), not by editors."""
+
+    code = models.CharField(max_length=100, unique=True, help_text='e.g. "/29/97/543".')
+    title = models.CharField(max_length=300)
+    path = models.CharField(max_length=1000, help_text="The titles from the top, '/'-separated.")
+    description = NormalizedTextField(blank=True)
+    # The import writes the hierarchy; a field deleted by hand takes the fields under it along.
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["path", "code"]
+        verbose_name_plural = "fields of science"
+
+    def __str__(self):
+        return self.path
+
+    @property
+    def trail(self):
+        """ "medical and health sciences › clinical medicine › oncology": the path, to read."""
+        return " › ".join(self.path.strip("/").split("/"))
+
+    # No page of its own yet (get_absolute_url): the project page lists them.
+
+
+class Topic(models.Model):
+    """A call topic, e.g. HORIZON-CL5-2023-D5-01-08. Written by the import (topics.csv)."""
+
+    code = models.CharField(max_length=100, unique=True)
+    title = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code}: {self.title}"
+
+    # No page of its own yet (get_absolute_url): the project page lists them.
+
+
+class ProgrammePart(models.Model):
+    """A part of a framework programme (CORDIS's legal basis), e.g. HORIZON.2.1 "Health".
+    Written by the import (legalBasis.csv)."""
+
+    code = models.CharField(max_length=100, unique=True)
+    title = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code}: {self.title}"
+
+    # No page of its own yet (get_absolute_url): the project page lists them.
+
+
+class ProjectProgrammePart(models.Model):
+    project = models.ForeignKey("Project", on_delete=models.CASCADE, db_index=False)
+    programme_part = models.ForeignKey(ProgrammePart, on_delete=models.CASCADE)
+    is_unique = models.BooleanField(
+        default=False, help_text="CORDIS's uniqueProgrammePart: the project's own part."
+    )
+
+    class Meta:
+        ordering = ["-is_unique", "programme_part__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "programme_part"], name="project_programme_part_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme_part} in {self.project}"
 
 
 class ProjectQuerySet(models.QuerySet):
     def for_page(self):
-        """The project page: keywords and the partner table in a fixed number of queries."""
+        """The project page: keywords, classifications and the partner table in a fixed
+        number of queries."""
         return self.prefetch_related(
             "keywords",
+            "fields_of_science",
+            "topics",
+            models.Prefetch(
+                "projectprogrammepart_set",
+                queryset=ProjectProgrammePart.objects.select_related("programme_part"),
+            ),
             models.Prefetch(
                 "participations",
                 queryset=Participation.objects.select_related("organization").order_by(
@@ -103,6 +188,12 @@ class Project(models.Model):
     )
     objective = NormalizedTextField(blank=True)
     keywords = models.ManyToManyField(Keyword, blank=True, related_name="projects")
+    # Written by the import from euroSciVoc.csv, topics.csv and legalBasis.csv.
+    fields_of_science = models.ManyToManyField(FieldOfScience, blank=True, related_name="projects")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="projects")
+    programme_parts = models.ManyToManyField(
+        ProgrammePart, through=ProjectProgrammePart, blank=True, related_name="projects"
+    )
     organizations = models.ManyToManyField(
         "organizations.Organization", through="Participation", related_name="projects"
     )
@@ -127,6 +218,12 @@ class Project(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:detail", kwargs={"slug": self.slug})
+
+    @property
+    def programme_name(self):
+        from projects.programmes import programme_name  # programmes.py imports this module
+
+        return programme_name(self.framework_programme)
 
 
 class Participation(models.Model):
@@ -165,6 +262,9 @@ class Participation(models.Model):
         blank=True,
         help_text='Give a number to show this project under "Notable projects" on the '
         "organization's profile, 1 first. Leave empty to leave it out.",
+    )
+    ended_early = models.BooleanField(
+        default=False, help_text="CORDIS's endOfParticipation: it left before the project ended."
     )
     highlight = NormalizedTextField(
         blank=True,

@@ -1,11 +1,44 @@
 import os
 import shutil
+from dataclasses import dataclass, field
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connections
 
+from organizations.models import Organization
 from portal.roles import make_editor
+from projects.models import (
+    FieldOfScience,
+    Keyword,
+    Participation,
+    ProgrammePart,
+    Project,
+    ProjectProgrammePart,
+    Topic,
+)
+from tests.data import CORDIS_HORIZON, CORDIS_IMI2
+from tests.imported import ImportedDatabase
+
+PROJECT_TABLE = Project._meta.db_table
+ORGANIZATION_TABLE = Organization._meta.db_table
+PARTICIPATION_TABLE = Participation._meta.db_table
+IMPORT_TABLES = [
+    model._meta.db_table
+    for model in [
+        Project,
+        Organization,
+        Participation,
+        Keyword,
+        Project.keywords.through,
+        FieldOfScience,
+        Topic,
+        ProgrammePart,
+        Project.fields_of_science.through,
+        Project.topics.through,
+        ProjectProgrammePart,
+    ]
+]
 
 PASSWORD = "correct horse battery staple"
 
@@ -75,3 +108,48 @@ def page(live_server):
         # has a database connection of its own; left open, PostgreSQL refused to drop the
         # test database at the end of the run ("being accessed by other users").
         connections.close_all()
+
+
+# The real dumps, imported once per session ------------------------------------------------
+
+
+@dataclass
+class HorizonImports:
+    """IMI2 (H2020), then the HORIZON zip twice, then IMI2 again, into one database: the
+    summaries of each run, and what the database held after each (tests/imported.py)."""
+
+    database: ImportedDatabase
+    summaries: dict = field(default_factory=dict)  # run -> stdout
+    states: dict = field(default_factory=dict)  # run -> state() after it
+
+    def state(self):
+        h2020 = "WHERE framework_programme = 'H2020'"
+        h2020_projects = f"SELECT id FROM {PROJECT_TABLE} {h2020}"
+        figures = self.database.query(
+            "SELECT pic, project_count, coordinator_count, total_ec_funding, partner_count, "
+            f"partner_country_count FROM {ORGANIZATION_TABLE}"
+        )
+        return {
+            "tables": {table: self.database.digest(table) for table in IMPORT_TABLES},
+            "h2020 projects": self.database.digest(PROJECT_TABLE, h2020),
+            "h2020 participations": self.database.digest(
+                PARTICIPATION_TABLE, f"WHERE project_id IN ({h2020_projects})"
+            ),
+            "figures": {pic: tuple(str(value) for value in rest) for pic, *rest in figures},
+        }
+
+
+@pytest.fixture(scope="session")
+def horizon_imports(tmp_path_factory):
+    database = ImportedDatabase(tmp_path_factory.mktemp("horizon"))
+    imports = HorizonImports(database)
+    for run, path in [
+        ("imi2", CORDIS_IMI2),
+        ("horizon", CORDIS_HORIZON),
+        ("horizon again", CORDIS_HORIZON),
+        ("imi2 again", CORDIS_IMI2),
+    ]:
+        imports.summaries[run] = database.manage("import_cordis", "--quiet", str(path))
+        imports.states[run] = imports.state()
+    yield imports
+    database.drop()

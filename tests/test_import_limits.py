@@ -182,7 +182,13 @@ def test_a_zip_member_longer_than_it_declares_is_a_damaged_zip(tmp_path):
 
 def test_the_real_horizon_dump_is_within_the_bounds():
     dump = read_dump(CORDIS_HORIZON)
-    assert dump.rows == {"project.csv": 12_900, "organization.csv": 80_276}
+    assert dump.rows == {
+        "project.csv": 12_900,
+        "organization.csv": 80_276,
+        "euroSciVoc.csv": 38_789,
+        "topics.csv": 15_341,
+        "legalBasis.csv": 20_512,
+    }
 
 
 # Memory ---------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ process (the SQLite test database is in memory, which other processes cannot ope
 
 import io
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -101,7 +102,7 @@ def test_sqlite_import_waits_for_the_other_then_imports(sqlite_file):
     assert WAITING in "".join(before), "".join(before) + err
     assert importer.returncode == 0, err
     assert "Traceback" not in err
-    assert "projects              107" in out
+    assert re.search(r"^projects\s+107\s", out, re.MULTILINE)
     assert projects_in(path) == 107
 
 

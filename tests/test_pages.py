@@ -230,8 +230,9 @@ def test_project_page_query_count(client, django_assert_num_queries, size):
     for _ in range(size):
         make_participation(project, make_organization())
 
-    # project, keywords, participations with their organizations
-    with django_assert_num_queries(3):
+    # project, keywords, fields of science, topics, programme parts, participations with
+    # their organizations
+    with django_assert_num_queries(6):
         response = client.get(project.get_absolute_url())
 
     assert len(Page.of(response).find_all("tr")) == size + 1  # header row

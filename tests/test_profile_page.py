@@ -57,7 +57,7 @@ def test_sections_follow_the_reference_order(gpoh_page):
 
 
 def test_header(gpoh_page):
-    header = text_between(gpoh_page, "Organization GPOH", "H2020 projects")
+    header = text_between(gpoh_page, "Organization GPOH", "Projects 2")
     assert header == (
         f"Organization GPOH GPOH GEMEINNUTZIGE GMBH {demo.GPOH['tagline']} "
         "NGO / Association Health DE Germany Berlin "
@@ -65,9 +65,11 @@ def test_header(gpoh_page):
 
 
 def test_headline_figures(gpoh_page):
-    figures = text_between(gpoh_page, "H2020 projects", "What they do")
+    figures = text_between(gpoh_page, "Projects 2", "What they do")
+    # Every programme's projects, and how many in each (from the data).
     assert figures.startswith(
-        "H2020 projects 2 As coordinator 0 Total EC funding €842K Unique partners 57"
+        "Projects 2 Horizon 2020 2 · Horizon Europe 0 As coordinator 0 "
+        "Total EC funding €842K Unique partners 57"
     )
     assert "Entered by the editors." in figures
 
@@ -219,8 +221,8 @@ def test_demo_participations_add_up_to_the_headline_funding(db):
 
 # For an anonymous visitor (no session): the organization, its capabilities, analysis notes,
 # expertise areas (with their project counts), the newest and the notable participations (with
-# their projects), partners.
-PROFILE_QUERIES = 7
+# their projects), partners, the projects per programme (one query whatever their number).
+PROFILE_QUERIES = 8
 
 
 def build_profile(size):

@@ -64,10 +64,12 @@ LISTED_AT_MOST = 20  # merged rows and warnings listed in the summary; the rest 
 def summary_lines(result):
     """What was read, a table of what changed per table, and the rows to look at."""
     lines = [", ".join(f"{name}: {count:,} rows" for name, count in result.rows.items())]
-    lines.append(f"{'':16}{'created':>9}{'updated':>9}{'unchanged':>11}{'skipped':>9}")
+    lines.append(f"{'':18}{'created':>9}{'updated':>9}{'unchanged':>11}{'skipped':>9}")
     for table, c in result.counts.items():
         skipped = "-" if c.skipped is None else f"{c.skipped:,}"
-        lines.append(f"{table:16}{c.created:>9,}{c.updated:>9,}{c.unchanged:>11,}{skipped:>9}")
+        lines.append(f"{table:18}{c.created:>9,}{c.updated:>9,}{c.unchanged:>11,}{skipped:>9}")
+    # Not errors: CORDIS publishes the companion files more often than project.csv.
+    lines += result.unknown_projects
     for title, items, limit in [
         ("Merged duplicate rows", result.merged, LISTED_AT_MOST),
         ("Skipped rows", result.bad_rows, None),  # every one, so that they can be fixed

@@ -1,0 +1,231 @@
+"""The companion files of a CORDIS dump: fields of science, topics and programme parts.
+
+euroSciVoc.csv, topics.csv and legalBasis.csv each give, per project, the classifications
+it has. They are optional: a dump without one imports as before, and the projects' links of
+that kind are left as they are. A file that is there is the source of the links of every
+project it names: its links replace the ones we hold for those projects.
+
+Rows naming a project that project.csv does not hold are counted, not errors: CORDIS
+publishes these files more often than project.csv, so newer projects are in them.
+"""
+
+from dataclasses import dataclass, field
+
+from cordis.bulk import BATCH_SIZE, fetch, fetch_pks, insert_rows, where_in
+from cordis.values import BadValue, max_lengths, required, text
+from projects.models import FieldOfScience, ProgrammePart, Project, ProjectProgrammePart, Topic
+
+FIELDS_OF_SCIENCE_FILE = "euroSciVoc.csv"
+TOPICS_FILE = "topics.csv"
+PROGRAMME_PARTS_FILE = "legalBasis.csv"
+
+FIELDS_OF_SCIENCE_COLUMNS = (
+    ["projectID", "euroSciVocCode", "euroSciVocPath", "euroSciVocTitle"],
+    ["euroSciVocDescription"],
+)
+TOPICS_COLUMNS = (["projectID", "topic", "title"], [])
+PROGRAMME_PARTS_COLUMNS = (["projectID", "legalBasis", "title"], ["uniqueProgrammePart"])
+
+
+@dataclass
+class Classification:
+    """What one companion file says: the things it names, and each project's links."""
+
+    file: str
+    items: dict = field(default_factory=dict)  # code -> field values (title, ...)
+    links: dict = field(default_factory=dict)  # cordis_id -> {code: link values}
+    unknown_rows: int = 0  # rows naming a project not in project.csv
+    unknown_projects: set = field(default_factory=set)
+
+    def unknown_summary(self):
+        """'euroSciVoc.csv: 6,120 rows name 2,106 projects not in project.csv', or None."""
+        if not self.unknown_rows:
+            return None
+        return (
+            f"{self.file}: {self.unknown_rows:,} rows name {len(self.unknown_projects):,} "
+            "projects not in project.csv"
+        )
+
+
+def read_companions(open_file, dump, skipped_projects, progress=None):
+    """Read the companion files that are there into dump.classifications ({file: ...})."""
+    from cordis.files import BadRow, check_lengths, read_rows  # files.py imports this module
+
+    readers = [
+        (FIELDS_OF_SCIENCE_FILE, FIELDS_OF_SCIENCE_COLUMNS, FieldOfScience, field_of_science),
+        (TOPICS_FILE, TOPICS_COLUMNS, Topic, topic),
+        (PROGRAMME_PARTS_FILE, PROGRAMME_PARTS_COLUMNS, ProgrammePart, programme_part),
+    ]
+    for name, columns, model, read_row in readers:
+        stream = open_file(name, optional=True)
+        if stream is None:
+            continue
+        stream.close()
+        classification = Classification(name)
+        for line, row in read_rows(open_file, name, columns, dump, progress):
+            if row is None:
+                continue
+            try:
+                cordis_id = required(row, "projectID")
+                if cordis_id in skipped_projects:
+                    skipped = f"project.csv, line {skipped_projects[cordis_id]}"
+                    raise BadValue(f"project {cordis_id} was skipped ({skipped})")
+                items, code, link = read_row(row)
+            except BadValue as error:
+                dump.bad_rows.append(BadRow(name, line, str(error)))
+                continue
+            if cordis_id not in dump.projects:
+                classification.unknown_rows += 1
+                classification.unknown_projects.add(cordis_id)
+                continue
+            for item_code, values in items.items():
+                check_lengths(values, model, name, line, dump)
+                # A field of science named as a parent, then as a row of its own: merged.
+                classification.items.setdefault(item_code, {}).update(values)
+            classification.links.setdefault(cordis_id, {})[code] = link
+        dump.classifications[name] = classification
+
+
+def code_of(row, column, model):
+    """A classification's code: required, and never cut (the import matches on it)."""
+    code = required(row, column)
+    limit = max_lengths(model)["code"]
+    if len(code) > limit:
+        raise BadValue(f'{column} "{code[:20]}..." is longer than {limit} characters')
+    return code
+
+
+def field_of_science(row):
+    """A euroSciVoc row: the field and every field above it, from its code and path.
+
+    "/27/81/30021" with "/agricultural sciences/agriculture, forestry, and fisheries/
+    agriculture" is "agriculture", under the two fields before it, whose codes are the code's
+    beginnings ("/27", "/27/81").
+    """
+    code = code_of(row, "euroSciVocCode", FieldOfScience)
+    path = required(row, "euroSciVocPath")
+    codes, titles = code.strip("/").split("/"), path.strip("/").split("/")
+    if len(codes) != len(titles):
+        raise BadValue(f'euroSciVocCode "{code}" and euroSciVocPath "{path}" differ in depth')
+    items = {}
+    for depth in range(1, len(codes) + 1):
+        items["/" + "/".join(codes[:depth])] = {
+            "title": titles[depth - 1].strip(),
+            "path": "/" + "/".join(t.strip() for t in titles[:depth]),
+            "parent": "/" + "/".join(codes[: depth - 1]) if depth > 1 else None,
+        }
+    items[code] |= {
+        "title": required(row, "euroSciVocTitle"),
+        "description": text(row, "euroSciVocDescription"),
+    }
+    return items, code, {}
+
+
+def topic(row):
+    code = code_of(row, "topic", Topic)
+    return {code: {"title": required(row, "title")}}, code, {}
+
+
+def programme_part(row):
+    code = code_of(row, "legalBasis", ProgrammePart)
+    is_unique = text(row, "uniqueProgrammePart").lower() == "true"
+    return {code: {"title": required(row, "title")}}, code, {"is_unique": is_unique}
+
+
+# The import summary's table names for the files.
+COMPANION_TABLES = {FIELDS_OF_SCIENCE_FILE: "fields of science", TOPICS_FILE: "topics"}
+COMPANION_TABLES |= {PROGRAMME_PARTS_FILE: "programme parts"}
+
+# Writing ------------------------------------------------------------------------------------
+
+# Companion file -> (model, the project's link table, its column for the model).
+LINKS = {
+    FIELDS_OF_SCIENCE_FILE: (FieldOfScience, Project.fields_of_science.through, "fieldofscience"),
+    TOPICS_FILE: (Topic, Project.topics.through, "topic"),
+    PROGRAMME_PARTS_FILE: (ProgrammePart, ProjectProgrammePart, "programme_part"),
+}
+
+
+def write_classifications(dump, project_pks: dict) -> tuple[dict, set]:
+    """Write the classifications of every companion file in the dump and replace the links
+    of the projects each names; return {file: (created, updated, unchanged)} and the pks of
+    the projects whose links changed."""
+    counts, touched = {}, set()
+    for name, classification in dump.classifications.items():
+        model, link_model, column = LINKS[name]
+        pks, created, updated = upsert_by_code(model, classification.items)
+        wanted = {
+            (project_pks[cordis_id], pks[code]): link
+            for cordis_id, links in classification.links.items()
+            for code, link in links.items()
+        }
+        projects = {project_pks[cordis_id] for cordis_id in classification.links}
+        changed = replace_links(link_model, f"{column}_id", projects, wanted)
+        touched |= changed
+        unchanged = len(classification.items) - created - updated
+        counts[name] = (created, updated, unchanged)
+    return counts, touched
+
+
+def upsert_by_code(model, items):
+    """Create and update `items` ({code: values}) matched on code; return ({code: pk},
+    created, updated). A field of science is written after its parent: one level at a time,
+    so the queries grow with the depth of the hierarchy, not with the rows."""
+    fields = sorted({name for values in items.values() for name in values} - {"parent"})
+    if model is FieldOfScience:
+        fields.append("parent_id")
+    existing = fetch(model, "code", items, fields)
+    pks = {code: row["pk"] for code, row in existing.items()}
+    created = updated = 0
+    for level in sorted({depth(model, code) for code in items}):
+        new, changed = [], []
+        for code, values in items.items():
+            if depth(model, code) != level:
+                continue
+            values = dict(values)
+            if "parent" in values:
+                parent = values.pop("parent")
+                values["parent_id"] = pks[parent] if parent else None
+            current = existing.get(code)
+            if current is None:
+                new.append({"code": code, **values})
+            elif any(current[name] != value for name, value in values.items()):
+                # A field the file does not give here (a parent's description) stays.
+                changed.append(model(**{**current, **values}))
+        insert_rows(model, new)
+        model.objects.bulk_update(changed, fields, batch_size=BATCH_SIZE)
+        pks.update(fetch_pks(model, "code", [row["code"] for row in new]))
+        created += len(new)
+        updated += len(changed)
+    return pks, created, updated
+
+
+def depth(model, code):
+    return code.count("/") if model is FieldOfScience else 0
+
+
+def replace_links(link_model, column, projects, wanted):
+    """Make the links of `projects` those of `wanted` ({(project pk, other pk): values});
+    return the pks of the projects whose links changed."""
+    extra = sorted({name for values in wanted.values() for name in values})
+    existing = {}
+    for links in where_in(link_model.objects, "project_id", projects):
+        for row in links.values("pk", "project_id", column, *extra):
+            existing[(row["project_id"], row[column])] = row
+    to_remove = [
+        row["pk"]
+        for pair, row in existing.items()
+        if pair not in wanted or any(row[name] != wanted[pair][name] for name in extra)
+    ]
+    removed = set(to_remove)
+    to_add = [
+        {"project_id": project, column: other, **values}
+        for (project, other), values in wanted.items()
+        if (project, other) not in existing or existing[(project, other)]["pk"] in removed
+    ]
+    for links in where_in(link_model.objects, "pk", to_remove):
+        links.delete()
+    insert_rows(link_model, to_add)
+    changed = {row["project_id"] for row in to_add}
+    changed |= {pair[0] for pair, row in existing.items() if row["pk"] in removed}
+    return changed
