@@ -96,35 +96,28 @@ class FieldOfScience(models.Model):
     # No page of its own yet (get_absolute_url): the project page lists them.
 
 
-class Topic(models.Model):
-    """A call topic, e.g. HORIZON-CL5-2023-D5-01-08. Written by the import (topics.csv)."""
+class CodedTitle(models.Model):
+    """A CORDIS code and its title, written by the import. No page of its own yet
+    (get_absolute_url): the project page lists them."""
 
     code = models.CharField(max_length=100, unique=True)
     title = models.CharField(max_length=500)
 
     class Meta:
+        abstract = True
         ordering = ["code"]
 
     def __str__(self):
         return f"{self.code}: {self.title}"
 
-    # No page of its own yet (get_absolute_url): the project page lists them.
+
+class Topic(CodedTitle):
+    """A call topic, e.g. HORIZON-CL5-2023-D5-01-08 (topics.csv)."""
 
 
-class ProgrammePart(models.Model):
-    """A part of a framework programme (CORDIS's legal basis), e.g. HORIZON.2.1 "Health".
-    Written by the import (legalBasis.csv)."""
-
-    code = models.CharField(max_length=100, unique=True)
-    title = models.CharField(max_length=500)
-
-    class Meta:
-        ordering = ["code"]
-
-    def __str__(self):
-        return f"{self.code}: {self.title}"
-
-    # No page of its own yet (get_absolute_url): the project page lists them.
+class ProgrammePart(CodedTitle):
+    """A part of a framework programme (CORDIS's legal basis), e.g. HORIZON.2.1 "Health"
+    (legalBasis.csv)."""
 
 
 class ProjectProgrammePart(models.Model):
