@@ -1,11 +1,18 @@
 import os
 import shutil
+import sqlite3
+import subprocess
+import sys
 
+import dj_database_url
+import psycopg
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connections
 
 from portal.roles import make_editor
+from tests.data import CORDIS_HORIZON
 
 PASSWORD = "correct horse battery staple"
 
@@ -75,3 +82,65 @@ def page(live_server):
         # has a database connection of its own; left open, PostgreSQL refused to drop the
         # test database at the end of the run ("being accessed by other users").
         connections.close_all()
+
+
+class ImportedDatabase:
+    """A database of its own, read back with plain SQL (no Django connection)."""
+
+    def __init__(self, url):
+        self.url = url
+        self.config = dj_database_url.parse(url)
+
+    def connect(self):
+        if self.config["ENGINE"].endswith("sqlite3"):
+            return sqlite3.connect(self.config["NAME"])
+        return psycopg.connect(**postgres_parameters(self.config))
+
+    def rows(self, sql):
+        connection = self.connect()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(sql)
+            return cursor.fetchall()
+        finally:
+            connection.close()
+
+
+def postgres_parameters(config, dbname=None):
+    parameters = {"dbname": dbname or config["NAME"], "user": config["USER"]}
+    parameters |= {"host": config["HOST"], "port": config["PORT"] or 5432}
+    if config["PASSWORD"]:
+        parameters["password"] = config["PASSWORD"]
+    return parameters
+
+
+@pytest.fixture(scope="session")
+def horizon_database(tmp_path_factory):
+    """The real HORIZON dump, imported once per test session by manage.py migrate and
+    import_cordis in a child process, into a database of its own: a SQLite file, or, when
+    the tests run on PostgreSQL, the test database's name with "_horizon" (created here, and
+    dropped at the end)."""
+    url = os.environ.get("DATABASE_URL", "")
+    created = None
+    if url.startswith("postgres"):
+        config = dj_database_url.parse(url)
+        created = f"test_{config['NAME']}_horizon"
+        with psycopg.connect(**postgres_parameters(config, "postgres"), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{created}"')
+            admin.execute(f'CREATE DATABASE "{created}"')
+        url = url.rsplit("/", 1)[0] + "/" + created
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('horizon') / 'horizon.sqlite3'}"
+    environment = os.environ | {"DATABASE_URL": url}
+    for command in [["migrate", "--verbosity", "0"], ["import_cordis", str(CORDIS_HORIZON)]]:
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=settings.BASE_DIR,
+            env=environment,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    yield ImportedDatabase(url)
+    if created:
+        with psycopg.connect(**postgres_parameters(config, "postgres"), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)')
