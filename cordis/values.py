@@ -134,7 +134,7 @@ SMALL_WORDS = {"of", "the", "and", "for", "de", "du", "des", "la", "le", "di", "
 SMALL_WORDS |= {"van", "von", "en", "et", "y", "da", "do", "am", "an", "in", "on", "at", "zu"}
 SMALL_WORDS |= {"dem", "den", "della", "degli", "dei", "delle", "e", "i", "z", "w", "na", "voor"}
 SMALL_WORDS |= {"a", "al", "aux", "sur", "das", "dos", "din", "fur", "für", "para", "u", "za", "ve"}
-SMALL_WORDS |= {"zur", "zum", "pour", "per", "och", "og", "with", "to"}
+SMALL_WORDS |= {"zur", "zum", "pour", "per", "och", "og", "with", "to", "fuer"}
 # Legal forms, as they are written: looked up in lower case, with or without a final comma.
 LEGAL_FORMS = {
     form.lower(): form
@@ -172,6 +172,7 @@ def readable(value: str, short_name: str = "") -> str:
     an acronym ("VIB"); in mixed case, it spells the words it shares with the name
     ("SciCo Cyprus" for "SCICO CYPRUS LTD").
     """
+    value = unquoted(value)
     if not value or not value.isupper():
         return value  # in mixed case (or no letters): the writer chose the capitals
     # Longer short names in capitals ("AETNA GROUP", "NEWCLIMATE") are often plain words.
@@ -183,6 +184,14 @@ def readable(value: str, short_name: str = "") -> str:
     for word in re.sub(r",(?=\S)", ", ", value).split():
         words.append(readable_word(word, first=not words, acronyms=acronyms, spellings=spellings))
     return " ".join(words)
+
+
+def unquoted(value):
+    # Some names come quoted twice over, as a CSV field inside a CSV field:
+    # "CENTER ""DEMOKRITOS""" (quotes included) reads CENTER "DEMOKRITOS".
+    if len(value) > 1 and value[0] == value[-1] == '"' and '""' in value:
+        return value[1:-1].replace('""', '"')
+    return value
 
 
 def spellings_in(short_name):

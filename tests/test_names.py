@@ -127,6 +127,21 @@ REAL_NAMES = [
     ),
     ("AETNA GROUP SPA", "AETNA GROUP", "Aetna Group SpA"),
     ("KIWA CERMET ITALIA SPA", "KIWA", "KIWA Cermet Italia SpA"),
+    (
+        '"NATIONAL CENTER FOR SCIENTIFIC RESEARCH ""DEMOKRITOS"""',
+        '"NCSR ""D"""',  # quoted twice over, as CORDIS writes them
+        'National Center for Scientific Research "Demokritos"',
+    ),
+    (
+        '"Research and production centre ""Forel"""',
+        '"Research and production centre ""Forel"""',
+        'Research and production centre "Forel"',
+    ),
+    (
+        "EIDGENOESSISCHES DEPARTEMENT FUER WIRTSCHAFT, BILDUNG UND FORSCHUNG",
+        "WBF",
+        "Eidgenoessisches Departement fuer Wirtschaft, Bildung und Forschung",
+    ),
     ("UNIVERSITAETSKLINIKUM HAMBURG-EPPENDORF", "UKE", "Universitaetsklinikum Hamburg-Eppendorf"),
     ("ASPILSAN ENERJI SANAYI VE TICARET AS", "", "Aspilsan Enerji Sanayi ve Ticaret AS"),
 ]
