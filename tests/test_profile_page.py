@@ -374,6 +374,10 @@ def test_a_contribution_cordis_does_not_publish_reads_not_published(client, db):
     projects = text_between(page, "EC contribution", "Profile last updated")
     assert projects.count("not published") == 1 and "€250,000" in projects
     assert projects.count("€0 ") == 1  # the published zero, and only it
+    assert (
+        "CORDIS publishes the EC contribution for 2 of its 3 projects: the total EC funding, "
+        "€250K, is summed over those."
+    ) in page.text
     notable = text_between(page, "Notable projects", "Participations recorded in CORDIS")
     assert unpublished.project.acronym in notable and "not published" in notable
 
@@ -387,6 +391,8 @@ def test_a_total_summed_over_every_project_says_nothing_more(client, db):
     refresh_figures(Organization.objects.filter(pk=organization.pk))
     card = Page.of(client.get("/organizations/?q=Complete"))
     assert "1 project · €1K EC funding" in card.text and "over" not in card.text
+    page = Page.of(client.get(organization.get_absolute_url()))
+    assert "CORDIS publishes the EC contribution" not in page.text
 
 
 def test_a_card_without_any_published_contribution_says_so(client, db):
