@@ -25,6 +25,8 @@ from cordis.values import (
     max_lengths,
     parse_amount,
     parse_date,
+    parse_flag,
+    parse_geolocation,
     parse_order,
     readable,
     required,
@@ -44,6 +46,7 @@ PROJECT_OPTIONAL += ["frameworkProgramme", "fundingScheme", "masterCall", "call"
 PROJECT_OPTIONAL += ["keywords"]  # not in every dump; comma-separated names
 ORGANIZATION_REQUIRED = ["projectID", "organisationID", "name", "role"]
 ORGANIZATION_OPTIONAL = ["shortName", "activityType", "city", "country", "organizationURL"]
+ORGANIZATION_OPTIONAL += ["SME", "street", "postCode", "nutsCode", "geolocation"]
 ORGANIZATION_OPTIONAL += ["order", "ecContribution"]
 ORGANIZATION_OPTIONAL += ["endOfParticipation"]  # "true" / "false"; HORIZON dumps have it
 PROJECT_COLUMNS = (PROJECT_REQUIRED, PROJECT_OPTIONAL)
@@ -203,7 +206,10 @@ PROJECT_FIELD_COLUMNS |= {"funding_scheme": ["fundingScheme"], "call": ["masterC
 PROJECT_FIELD_COLUMNS |= {"objective": ["objective"]}
 ORGANIZATION_FIELD_COLUMNS = {"short_name": ["shortName"], "kind": ["activityType"]}
 ORGANIZATION_FIELD_COLUMNS |= {"city": ["city"], "country": ["country"]}
-ORGANIZATION_FIELD_COLUMNS |= {"website": ["organizationURL"]}
+ORGANIZATION_FIELD_COLUMNS |= {"website": ["organizationURL"], "sme": ["SME"]}
+ORGANIZATION_FIELD_COLUMNS |= {"street": ["street"], "post_code": ["postCode"]}
+ORGANIZATION_FIELD_COLUMNS |= {"nuts_code": ["nutsCode"]}
+ORGANIZATION_FIELD_COLUMNS |= {"latitude": ["geolocation"], "longitude": ["geolocation"]}
 PARTICIPATION_FIELD_COLUMNS = {"order": ["order"], "ec_contribution": ["ecContribution"]}
 PARTICIPATION_FIELD_COLUMNS |= {"ended_early": ["endOfParticipation"]}
 
@@ -321,7 +327,18 @@ def organization_values(row, line, dump):
         "city": readable(text(row, "city")),
         "country": country,
         "website": website,
+        "street": readable(" ".join(text(row, "street").split())),  # "RUE  DESCARTES 1"
+        "post_code": text(row, "postCode"),
+        "nuts_code": text(row, "nutsCode"),
     }
+    try:
+        values["sme"] = parse_flag(row, "SME")
+    except BadValue as error:
+        warn(f"{error}, left out")
+    try:
+        values["latitude"], values["longitude"] = parse_geolocation(row)
+    except BadValue as error:
+        warn(f"{error}, left out")
     values = in_file(values, row, ORGANIZATION_FIELD_COLUMNS)
     if not kind:
         # CORDIS does not classify it: "other" for a new organization; an editor's choice

@@ -189,8 +189,9 @@ class Writer:
             values = file_values(Organization, values)
             current = existing.get(pic)
             if current is None:
-                # CORDIS names are in capitals: show the short name, or a readable legal name.
-                name = values.get("short_name") or readable(values["legal_name"])
+                # The readable legal name: short names ("UT") say little, and are shown
+                # beside it. Only for a new organization: the name is the editors' after.
+                name = readable(values["legal_name"], values.get("short_name", ""))
                 new.append(
                     {
                         "pic": pic,

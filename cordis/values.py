@@ -6,6 +6,8 @@ keywords split and cut to length, names in capitals made readable.
 """
 
 import functools
+import re
+import unicodedata
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -100,27 +102,137 @@ def max_lengths(model):
     return {field.name: field.max_length for field in model._meta.concrete_fields}
 
 
-# Small words stay lower case in readable names ("University of Oxford").
+def parse_flag(row, column):
+    """ "true" / "false" (any case) -> True / False; empty -> None."""
+    value = text(row, column).lower()
+    if not value:
+        return None
+    if value not in ("true", "false"):
+        raise BadValue(f'{column} "{text(row, column)}" is not true or false')
+    return value == "true"
+
+
+def parse_geolocation(row, column="geolocation"):
+    """ "48.8473434,2.3487498" (latitude,longitude) -> (48.8473434, 2.3487498); empty ->
+    (None, None)."""
+    value = text(row, column)
+    if not value:
+        return None, None
+    try:
+        latitude, longitude = (float(part) for part in value.split(","))
+    except ValueError:
+        latitude = longitude = None
+    if latitude is None or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise BadValue(f'{column} "{value[:40]}" is not "latitude,longitude"')
+    return latitude, longitude
+
+
+# Readable names. CORDIS writes most names in capitals; one rule (readable) makes them read
+# like a name, keeping the capitals of legal forms and acronyms.
+# Small words stay lower case, except at the start ("University of Oxford").
 SMALL_WORDS = {"of", "the", "and", "for", "de", "du", "des", "la", "le", "di", "del", "der", "und"}
 SMALL_WORDS |= {"van", "von", "en", "et", "y", "da", "do", "am", "an", "in", "on", "at", "zu"}
-LEGAL_FORMS = {"gmbh": "GmbH", "ag": "AG", "sa": "SA", "sas": "SAS", "bv": "BV", "nv": "NV"}
-LEGAL_FORMS |= {"ab": "AB", "as": "AS", "srl": "SRL", "spa": "SpA", "plc": "PLC", "nhs": "NHS"}
+SMALL_WORDS |= {"dem", "den", "della", "degli", "dei", "delle", "e", "i", "z", "w", "na", "voor"}
+SMALL_WORDS |= {"a", "al", "aux", "sur", "das", "dos", "din", "fur", "für", "para", "u", "za", "ve"}
+SMALL_WORDS |= {"zur", "zum", "pour", "per", "och", "og", "with", "to", "fuer"}
+# Legal forms, as they are written: looked up in lower case, with or without a final comma.
+LEGAL_FORMS = {
+    form.lower(): form
+    for form in [
+        *["GmbH", "gGmbH", "mbH", "AG", "KG", "KGaA", "OHG", "UG", "e.V.", "eV", "SE", "Co"],
+        *["VZW", "IVZW", "ASBL", "AISBL", "BV", "B.V.", "NV", "N.V.", "CV", "VOF", "BVBA"],
+        *["SA", "S.A.", "SAS", "SASU", "SARL", "SCA", "SCS", "GIE", "SCOP", "SAU"],
+        *["SL", "S.L.", "SLU", "S.L.U.", "SpA", "S.p.A.", "Srl", "S.r.l.", "SRL", "Scarl"],
+        *["AB", "Oy", "Oyj", "AS", "A/S", "ASA", "ApS", "IVS", "hf", "ehf"],
+        *["Ltd", "Ltd.", "PLC", "LLP", "LLC", "Inc", "Inc.", "CIC", "EEIG", "EGTC"],
+        *["Sp.", "o.o.", "a.s.", "s.r.o.", "d.o.o.", "d.d.", "Kft", "Kft.", "Zrt"],
+        *["Zrt.", "Nyrt", "OÜ", "OU", "UAB", "SIA", "EOOD", "OOD", "AD", "EAD", "IKE", "AE"],
+        *["DOO", "VVI", "SPRL", "SCRL", "PC"],
+        *["Dr.", "Dr", "Prof.", "St."],  # titles, spelled as usual too
+    ]
+}
+# Words kept in capitals wherever they appear: acronyms that have vowels, so that the
+# acronym rule below cannot tell them from words.
+ACRONYMS = {"NHS", "EU", "UK", "USA", "CEA", "CNR", "CNRS", "ETH", "TNO", "VTT", "KU", "ICT"}
+ACRONYMS |= {"IT", "AI", "ENEA", "INRAE", "INSERM", "INRIA", "EPFL", "CSIC", "IMEC", "VIB"}
+ACRONYMS |= {"SINTEF", "DTU", "KTH", "UCL", "AIT", "SME", "R&D", "EIT", "ESA", "EMBL"}
+ROMAN_NUMERAL = re.compile(r"(X{0,3})(IX|IV|V?I{0,3})")
+VOWELS = set("AEIOUY")
+INITIALS = re.compile(r"(\w\.)+\w?")  # "F.I.S.", "R.", "A.P.P"
 
 
-def readable(value):
-    """CORDIS writes names and cities in capitals; make them readable: "GRAZ" -> "Graz"."""
+def readable(value: str, short_name: str = "") -> str:
+    """A name CORDIS writes in capitals, made readable; a name in mixed case, as written.
+
+    "UNIVERSITY OF TARTU" -> "University of Tartu", "VIB VZW" -> "VIB VZW",
+    "ABBVIE DEUTSCHLAND GMBH & CO KG" -> "Abbvie Deutschland GmbH & Co KG". Legal forms keep
+    their spelling (LEGAL_FORMS), acronyms their capitals: a known one (ACRONYMS), a word
+    without vowels or with digits ("KTH", "H2"), initials ("F.I.S."), a Roman numeral. The
+    organization's short name helps: in capitals and one word of up to five letters, it is
+    an acronym ("VIB"); in mixed case, it spells the words it shares with the name
+    ("SciCo Cyprus" for "SCICO CYPRUS LTD").
+    """
+    value = unquoted(value)
     if not value or not value.isupper():
-        return value  # already in mixed case: leave it as written
+        return value  # in mixed case (or no letters): the writer chose the capitals
+    # Longer short names in capitals ("AETNA GROUP", "NEWCLIMATE") are often plain words.
+    acronyms = {short_name} if short_name.isupper() and short_name.isalnum() else set()
+    acronyms = {word for word in acronyms if len(word) <= 5}
+    spellings = {} if short_name.isupper() else spellings_in(short_name)
     words = []
-    for position, word in enumerate(value.lower().split(" ")):
-        if word in LEGAL_FORMS:
-            words.append(LEGAL_FORMS[word])
-        elif position and word in SMALL_WORDS:
-            words.append(word)
-        else:
-            # Capitalize each part of "saint-etienne", and "king's" without "King'S".
-            words.append("-".join(capitalize_first_letter(part) for part in word.split("-")))
+    # "CANARIAS,S.A." reads "Canarias, S.A."; runs of spaces are one.
+    for word in re.sub(r",(?=\S)", ", ", value).split():
+        words.append(readable_word(word, first=not words, acronyms=acronyms, spellings=spellings))
     return " ".join(words)
+
+
+def unquoted(value):
+    # Some names come quoted twice over, as a CSV field inside a CSV field:
+    # "CENTER ""DEMOKRITOS""" (quotes included) reads CENTER "DEMOKRITOS".
+    if len(value) > 1 and value[0] == value[-1] == '"' and '""' in value:
+        return value[1:-1].replace('""', '"')
+    return value
+
+
+def spellings_in(short_name):
+    """{lower case: as written} for the words of a mixed-case short name with a capital."""
+    words = re.findall(r"[\w'’&.-]+", short_name)
+    return {word.lower(): word for word in words if not word.islower()}
+
+
+def readable_word(word, *, first, acronyms, spellings):
+    bare = word.strip(",;:()\"'")  # the word without the punctuation around it
+    lower = word.lower()
+    for spelled in (LEGAL_FORMS, spellings):
+        if bare.lower() in spelled:
+            return word.replace(bare, spelled[bare.lower()], 1)
+    if not first and lower in SMALL_WORDS:
+        return lower
+    if is_acronym(bare, acronyms):
+        return word
+    # Each part of "SAINT-ETIENNE"; "KING'S" -> "King's"; "L'ENSEIGNEMENT" -> "l'Enseignement".
+    parts = lower.split("-")
+    return "-".join(capitalize_part(part, first=first and not i) for i, part in enumerate(parts))
+
+
+def is_acronym(word, acronyms):
+    letters = [c for c in unicodedata.normalize("NFD", word) if c.isalpha()]
+    if not letters:
+        return False
+    return (
+        word in ACRONYMS
+        or word in acronyms
+        or not VOWELS.intersection(letters)
+        or any(c.isdigit() for c in word)
+        or bool(INITIALS.fullmatch(word))
+        or bool(ROMAN_NUMERAL.fullmatch(word))
+    )
+
+
+def capitalize_part(part, *, first):
+    if len(part) > 2 and part[1] in "'’" and part[0].isalpha():  # l'..., d'...
+        return (part[0].upper() if first else part[0]) + part[1] + capitalize_first_letter(part[2:])
+    return capitalize_first_letter(part)
 
 
 def capitalize_first_letter(word):

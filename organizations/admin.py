@@ -161,7 +161,10 @@ class OrganizationAdmin(CompareVersionAdmin):
                     "tagline",
                     ("kind", "sector"),
                     ("country", "city"),
+                    ("street", "post_code"),
+                    ("nuts_code", "latitude", "longitude"),
                     ("website", "pic"),
+                    "sme",
                     ("status", "public_page"),
                     "version",
                 ]

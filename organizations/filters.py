@@ -82,6 +82,9 @@ class OrganizationFilterSet(django_filters.FilterSet):
     coordinator = django_filters.BooleanFilter(
         label="Has coordinated a project", method="has_coordinated", widget=forms.CheckboxInput
     )
+    sme = django_filters.BooleanFilter(
+        label="SME (small or medium-sized enterprise)", method="is_sme", widget=forms.CheckboxInput
+    )
     funding_min, funding_max = bounds(
         django_filters.NumberFilter,
         "total_ec_funding",
@@ -118,6 +121,10 @@ class OrganizationFilterSet(django_filters.FilterSet):
     def has_coordinated(self, queryset, name, value):
         # An unticked checkbox reads as False: no condition, not "never coordinated".
         return queryset.filter(coordinator_count__gt=0) if value else queryset
+
+    def is_sme(self, queryset, name, value):
+        # As CORDIS says; unticked: no condition.
+        return queryset.filter(sme=True) if value else queryset
 
     # The whole pipeline: search, filters, order.
 

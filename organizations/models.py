@@ -62,16 +62,20 @@ PROFILE_PROJECTS = 50
 # came from CORDIS); the admin shows them read-only. Name, slug, status and the narratives
 # are the editors'. The kind is written only when CORDIS gives an activity type.
 ORGANIZATION_IMPORTED_FIELDS = ["legal_name", "short_name", "kind", "city", "country", "website"]
+ORGANIZATION_IMPORTED_FIELDS += ["sme", "street", "post_code", "nuts_code", "latitude", "longitude"]
 # What includes/organization_card.html shows: the lists read these columns only.
 CARD_FIELDS = [
     "name",
     "slug",
     "status",
     "kind",
+    "sme",
     "country",
     "tagline",
     "project_count",
     "total_ec_funding",
+    "funded_project_count",
+    "figures_source",
 ]
 
 
@@ -196,6 +200,22 @@ class Organization(models.Model):
     country = CountryField(blank=True)
     city = models.CharField(max_length=100, blank=True)
     website = models.URLField(blank=True)
+    sme = models.BooleanField(
+        "SME",
+        null=True,
+        blank=True,
+        help_text="A small or medium-sized enterprise, as CORDIS says (empty: it does not say).",
+    )
+    street = models.CharField("address", max_length=255, blank=True)
+    post_code = models.CharField(max_length=30, blank=True)
+    nuts_code = models.CharField(
+        "NUTS code",
+        max_length=10,
+        blank=True,
+        help_text="The EU's code of the region (NUTS 3 at most), e.g. FR101 for Paris.",
+    )
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
     pic = models.CharField(
         "PIC",
         max_length=20,
@@ -276,6 +296,10 @@ class Organization(models.Model):
     )
     partner_count = models.PositiveIntegerField("unique partners", default=0)
     partner_country_count = models.PositiveIntegerField("partner countries", default=0)
+    # Computed only (see figures_miss_amounts): the projects with a published contribution.
+    funded_project_count = models.PositiveIntegerField(
+        "projects with a published EC contribution", default=0, editable=False
+    )
     figures_source = models.CharField(
         max_length=10,
         choices=FiguresSource,
@@ -348,6 +372,12 @@ class Organization(models.Model):
     @property
     def figures_are_computed(self):
         return self.figures_source == FiguresSource.COMPUTED
+
+    @property
+    def figures_miss_amounts(self):
+        """Whether the total EC funding is summed over only some of the projects: CORDIS
+        does not publish every participation's contribution."""
+        return self.figures_are_computed and self.funded_project_count < self.project_count
 
     def mark_figures_edited(self):
         self.figures_source = FiguresSource.EDITORS

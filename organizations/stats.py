@@ -24,6 +24,7 @@ COMPUTED = [
     "total_ec_funding",
     "partner_count",
     "partner_country_count",
+    "funded_project_count",
 ]
 
 
@@ -43,7 +44,11 @@ def _figures_sql(organizations):
             SELECT organization_id,
                    COUNT(DISTINCT project_id) AS projects,
                    COUNT(DISTINCT project_id) FILTER (WHERE role = 'coordinator') AS coordinated,
-                   SUM(ec_contribution) AS funding
+                   SUM(ec_contribution) AS funding,
+                   -- The projects the funding is summed over: CORDIS does not publish
+                   -- every contribution.
+                   COUNT(DISTINCT project_id) FILTER (WHERE ec_contribution IS NOT NULL)
+                       AS funded
               FROM {participation}
              WHERE organization_id IN (SELECT id FROM chosen)
              GROUP BY organization_id
@@ -80,7 +85,8 @@ def _figures_sql(organizations):
                    COALESCE(own.coordinated, 0) AS coordinator_count,
                    COALESCE(own.funding, 0) AS total_ec_funding,
                    COALESCE(partners.partners, 0) AS partner_count,
-                   COALESCE(partners.countries, 0) AS partner_country_count
+                   COALESCE(partners.countries, 0) AS partner_country_count,
+                   COALESCE(own.funded, 0) AS funded_project_count
               FROM chosen
               LEFT JOIN own ON own.organization_id = chosen.id
               LEFT JOIN partners ON partners.organization_id = chosen.id

@@ -133,6 +133,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
 USE_TZ = True
+# CORDIS writes Kosovo as XK, the EU's code; ISO 3166-1 (and so django-countries) has none.
+COUNTRIES_OVERRIDE = {"XK": "Kosovo"}
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

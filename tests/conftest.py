@@ -153,3 +153,14 @@ def horizon_imports(tmp_path_factory):
         imports.states[run] = imports.state()
     yield imports
     database.drop()
+
+
+@pytest.fixture(scope="session")
+def horizon_database(tmp_path_factory):
+    """The real HORIZON dump alone, imported once per test session into a database of its
+    own: the figures of its organizations are then the dump's alone (horizon_imports holds
+    the IMI2 dump too)."""
+    database = ImportedDatabase(tmp_path_factory.mktemp("horizon-alone"), suffix="horizon_alone")
+    database.manage("import_cordis", "--quiet", str(CORDIS_HORIZON))
+    yield database
+    database.drop()

@@ -23,11 +23,11 @@ MANAGE = Path(settings.BASE_DIR) / "manage.py"
 class ImportedDatabase:
     """A migrated database of its own, on the test run's database engine."""
 
-    def __init__(self, tmp_dir: Path):
+    def __init__(self, tmp_dir: Path, *, suffix: str = "horizon"):
         default = settings.DATABASES["default"]
         self.postgresql = default["ENGINE"] == "django.db.backends.postgresql"
         if self.postgresql:
-            self.name = f"test_{default['NAME']}_horizon"
+            self.name = f"test_{default['NAME']}_{suffix}"
             self.url = urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{self.name}").geturl()
             self.params = {
                 key: value

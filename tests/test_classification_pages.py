@@ -58,11 +58,14 @@ def test_participations_that_ended_early_are_marked_in_words(client):
     make_participation(project, make_organization(name="Stayer"))
 
     profile = Page.of(client.get(organization.get_absolute_url())).text
-    assert f"LEFT {project.title} 2018–2021 Participant Ended early —" in profile
+    assert f"LEFT {project.title} 2018–2021 Participant Ended early not published" in profile
     assert profile.count("Ended early") == 1
 
     project_page = Page.of(client.get(project.get_absolute_url())).text
-    assert "Leaver Germany Participant Ended early — Stayer Germany Participant —" in project_page
+    assert (
+        "Leaver Germany Participant Ended early not published "
+        "Stayer Germany Participant not published"
+    ) in project_page
 
 
 def test_the_profile_counts_the_projects_of_every_programme(client):

@@ -406,7 +406,8 @@ def test_zip_bom_decimal_commas_countries_roles_and_kinds(tmp_path):
     }
     assert by_pic["1"].name == "University of Northbridge"
     assert by_pic["1"].website == "http://www.northbridge.example"
-    assert (by_pic["2"].name, by_pic["2"].slug) == ("HLAB", "hlab")  # the short name
+    # The readable legal name; the short name says little ("HLAB") and is shown beside it.
+    assert (by_pic["2"].name, by_pic["2"].slug) == ("Hellenic Lab", "hellenic-lab")
     roles = dict(Participation.objects.values_list("organization__pic", "role"))
     assert roles == {
         "1": "coordinator",
@@ -512,9 +513,9 @@ def count_queries(folder):
 
 def test_the_number_of_queries_does_not_grow_with_the_rows(tmp_path):
     # 6x the rows, within one batch of inserts on both databases (SQLite takes 999 parameters
-    # per query, so Django splits bulk inserts: 124 participations, 27 organizations).
+    # per query, so Django splits bulk inserts: 124 participations, 24 organizations).
     small = generate(tmp_path / "small", 5, 6, 20)
-    large = generate(tmp_path / "large", 30, 25, 120)
+    large = generate(tmp_path / "large", 30, 20, 120)
 
     first_small = count_queries(small)
     again_small = count_queries(small)
@@ -592,3 +593,45 @@ def test_benchmark_import_refuses_a_database_with_data():
     make_organization()
     with pytest.raises(CommandError, match="times a first import"):
         call_command("benchmark_import", stdout=io.StringIO())
+
+
+# Address, SME and place ----------------------------------------------------------------------
+
+ADDRESS_HEADER = ["projectID", "organisationID", "name", "role", "SME", "street", "postCode"]
+ADDRESS_HEADER += ["city", "nutsCode", "geolocation"]
+
+
+def test_address_sme_and_geolocation_are_imported_and_a_bad_value_costs_only_itself(tmp_path):
+    folder = tmp_path / "dump"
+    folder.mkdir()
+    write_csv(folder / "project.csv", [["id", "acronym", "title"], ["1", "ONE", "One"]])
+    rows = [
+        ["1", "10", "A SA", "coordinator", "true", "RUE  DESCARTES 1", "75005", "PARIS"],
+        ["1", "11", "B SA", "participant", "maybe", "", "", ""],
+        ["1", "12", "C SA", "participant", "", "", "", ""],
+    ]
+    rows[0] += ["FR101", "48.8473434,2.3487498"]
+    rows[1] += ["", "48.8;north"]
+    rows[2] += ["", ""]
+    write_csv(folder / "organization.csv", [ADDRESS_HEADER, *rows])
+
+    summary = run_import(folder)
+
+    by_pic = {o.pic: o for o in Organization.objects.all()}
+    a = by_pic["10"]
+    assert (a.sme, a.street, a.post_code, a.city) == (True, "Rue Descartes 1", "75005", "Paris")
+    assert (a.nuts_code, a.latitude, a.longitude) == ("FR101", 48.8473434, 2.3487498)
+    # A value that cannot be read is left out, with a warning; the row is imported.
+    assert 'line 3: SME "maybe" is not true or false, left out' in summary
+    assert 'line 3: geolocation "48.8;north" is not "latitude,longitude", left out' in summary
+    assert (by_pic["11"].sme, by_pic["11"].latitude) == (None, None)
+    assert by_pic["12"].sme is None  # CORDIS does not say
+
+    # An empty cell empties the field at the next import, as for every imported field.
+    rows[0][4:] = ["false", "", "", "", "", ""]
+    write_csv(folder / "organization.csv", [ADDRESS_HEADER, *rows])
+    run_import(folder)
+    a.refresh_from_db()
+    assert (a.sme, a.street, a.post_code, a.city, a.nuts_code, a.latitude) == (
+        False, "", "", "", "", None,
+    )  # fmt: skip

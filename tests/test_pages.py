@@ -124,6 +124,15 @@ def test_project_page_names_a_draft_partner_without_linking_it(client, content):
     assert page.find_all("a", href="/organizations/published-org/")
 
 
+def test_project_page_says_not_published_for_a_contribution_cordis_does_not_give(client, content):
+    make_participation(content["project"], make_organization(), ec_contribution="1500")
+    page = Page.of(client.get("/projects/onco/"))
+
+    cells = [cell for tag, cell in page.elements if tag == "td" and "num" in cell.get("class", "")]
+    assert len(cells) == 3
+    assert page.text.count("not published") == 2 and "€1,500" in page.text
+
+
 def test_staff_see_drafts_in_the_list_with_a_badge(staff_client, content):
     page = Page.of(staff_client.get("/organizations/"))
 

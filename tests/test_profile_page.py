@@ -1,7 +1,9 @@
 """The profile page publishes every section of the reference profile (GPOH), in its order."""
 
 from decimal import Decimal
+from pathlib import Path
 
+import django_countries
 import pytest
 from django.core.management import call_command
 from django.utils import translation
@@ -9,6 +11,7 @@ from django_countries.fields import Country
 
 from base.templatetags.formatting import country_name, euro, euro_short
 from organizations.models import PROFILE_PROJECTS, Capability, ExpertiseArea, Organization
+from organizations.stats import refresh_figures
 from portal import demo
 from projects.models import Keyword, Participation, Project
 from tests.factories import (
@@ -60,7 +63,7 @@ def test_header(gpoh_page):
     header = text_between(gpoh_page, "Organization GPOH", "Projects 2")
     assert header == (
         f"Organization GPOH GPOH GEMEINNUTZIGE GMBH {demo.GPOH['tagline']} "
-        "NGO / Association Health DE Germany Berlin "
+        "Berlin, Germany NGO / Association Health "
     )
 
 
@@ -345,3 +348,58 @@ def test_country_name_is_the_name_django_countries_gives(code):
     assert country_name(code) == Country(code).name
     with translation.override("de"):
         assert country_name(code) == Country(code).name  # kept per language
+
+
+def test_kosovo_has_a_name_and_a_flag(client, db):
+    # CORDIS writes XK; ISO 3166-1 has no code for Kosovo (settings.COUNTRIES_OVERRIDE).
+    assert country_name("XK") == Country("XK").name == "Kosovo"
+    flag = Path(django_countries.__file__).parent / "static" / "flags" / "xk.gif"
+    assert Country("XK").flag.endswith("flags/xk.gif") and flag.exists()
+    organization = make_organization(name="Prishtina Lab", country="XK", city="Pristina")
+
+    page = Page.of(client.get(organization.get_absolute_url()))
+    assert "Pristina, Kosovo" in page.text
+
+
+# Amounts CORDIS does not publish -----------------------------------------------------------
+
+
+def test_a_contribution_cordis_does_not_publish_reads_not_published(client, db):
+    organization = make_organization(name="Partial")
+    unpublished = make_participation(organization=organization, ec_contribution=None)
+    make_participation(organization=organization, ec_contribution="250000")
+    make_participation(organization=organization, ec_contribution="0")  # published: €0
+    Participation.objects.filter(pk=unpublished.pk).update(notable_rank=1)
+    refresh_figures(Organization.objects.filter(pk=organization.pk))
+
+    page = Page.of(client.get(organization.get_absolute_url()))
+    projects = text_between(page, "EC contribution", "Profile last updated")
+    assert projects.count("not published") == 1 and "€250,000" in projects
+    assert projects.count("€0 ") == 1  # the published zero, and only it
+    assert (
+        "CORDIS publishes the EC contribution for 2 of its 3 projects: the total EC funding, "
+        "€250K, is summed over those."
+    ) in page.text
+    notable = text_between(page, "Notable projects", "Participations recorded in CORDIS")
+    assert unpublished.project.acronym in notable and "not published" in notable
+
+    card = Page.of(client.get("/organizations/?q=Partial"))
+    assert "3 projects · €250K EC funding over 2 of 3 projects" in card.text
+
+
+def test_a_total_summed_over_every_project_says_nothing_more(client, db):
+    organization = make_organization(name="Complete")
+    make_participation(organization=organization, ec_contribution="1000")
+    refresh_figures(Organization.objects.filter(pk=organization.pk))
+    card = Page.of(client.get("/organizations/?q=Complete"))
+    assert "1 project · €1K EC funding" in card.text and "over" not in card.text
+    page = Page.of(client.get(organization.get_absolute_url()))
+    assert "CORDIS publishes the EC contribution" not in page.text
+
+
+def test_a_card_without_any_published_contribution_says_so(client, db):
+    organization = make_organization(name="Unpublished")
+    make_participation(organization=organization, ec_contribution=None)
+    refresh_figures(Organization.objects.filter(pk=organization.pk))
+    card = Page.of(client.get("/organizations/?q=Unpublished"))
+    assert "1 project · EC funding not published" in card.text and "€0" not in card.text

@@ -18,6 +18,7 @@ from organizations.search import MAX_TERMS, Term, read_query, search_organizatio
 from organizations.views import EXPORT_LIMIT
 from tests.data import CORDIS_IMI2
 from tests.factories import (
+    Page,
     make_capability,
     make_expertise,
     make_keyword,
@@ -228,7 +229,7 @@ def three(db):
     )  # fmt: skip
     b = make_organization(
         name="Beta", country="FR", kind=Kind.COMPANY, sector=Sector.ENERGY,
-        total_ec_funding=Decimal("2000000"), project_count=1, partner_count=30,
+        total_ec_funding=Decimal("2000000"), project_count=1, partner_count=30, sme=True,
     )  # fmt: skip
     c = make_organization(
         name="Gamma", country="FR", kind=Kind.NGO, sector=Sector.HEALTH,
@@ -254,6 +255,8 @@ def test_each_filter(client, three):
         ({"keyword": "no-such-keyword"}, ""),
         ({"capability": three["imaging"].slug}, "a"),
         ({"coordinator": "on"}, "a"),
+        ({"sme": "on"}, "b"),
+        ({"sme": "on", "kind": [Kind.COMPANY, Kind.NGO]}, "b"),
         ({"funding_min": "500000"}, "ab"),
         ({"funding_max": "500000.00"}, "ac"),
         ({"funding_min": "1", "funding_max": "1000000"}, "a"),
@@ -263,6 +266,13 @@ def test_each_filter(client, three):
     ]
     for params, expected in cases:
         assert found(client, **params) == slugs(three, *expected), params
+
+
+def test_smes_carry_a_badge_on_their_card(client, three):
+    page = Page.of(client.get("/organizations/"))
+    badges = page.find_all("span", **{"class": "badge badge--sme"})
+    assert len(badges) == 1
+    assert "Beta SME" in page.text and "Alpha SME" not in page.text
 
 
 def test_each_sort_order(client, three):
