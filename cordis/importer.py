@@ -26,6 +26,7 @@ from django.utils.text import slugify
 
 from cordis.bulk import BATCH_SIZE, BULK_ROWS, fetch, fetch_pks, insert_rows, where_in
 from cordis.companions import COMPANION_TABLES, LINKS, write_classifications
+from cordis.dumps import record_dump
 from cordis.files import CordisError, read_dump
 from cordis.lock import import_transaction
 from cordis.values import readable
@@ -101,6 +102,7 @@ def import_cordis(path, *, skip_bad_rows=False, progress=None, wait=True, waitin
         result.counts[table].skipped = sum(1 for row in dump.bad_rows if row.file == file_name)
     with import_transaction(wait=wait, waiting=waiting):
         Writer(dump, result, progress).write()
+        record_dump(dump, path)
     result.seconds = time.monotonic() - started
     return result
 

@@ -13,12 +13,14 @@ from django.utils.text import Truncator
 from django.views import View
 from django.views.generic import DetailView
 
-from base.templatetags.formatting import render_markdown
+from base.charts import column_chart
+from base.templatetags.formatting import euro_short, render_markdown
 from base.views import FilteredListView, PageMixin, filtered_list_url
 from organizations.facets import KEYWORD_FACET_MAX_RESULTS, facets
 from organizations.filters import OrganizationFilterSet
 from organizations.models import PROFILE_PROJECTS, Organization
 from organizations.search import MAX_TERMS
+from organizations.sections import computed_sections
 
 PARTNERS_SHOWN = 60
 
@@ -186,21 +188,44 @@ class OrganizationDetailView(PageMixin, DetailView):
         return Truncator(text).chars(160) if text else f"{self.object.name}: research profile."
 
     def get_context_data(self, **kwargs):
+        from projects.models import CordisDump
         from projects.programmes import programme_breakdown
 
         organization = self.object
+        programmes = programme_breakdown(organization)
+        sections = computed_sections(organization)
         newest = organization.newest_participations  # prefetched: one more than shown
         partners = Organization.objects.visible_to(self.request.user).partners_of(organization)
+        all_projects_url = filtered_list_url("projects:list", organization=organization.slug)
         return super().get_context_data(
             participations=newest[:PROFILE_PROJECTS],
-            more_projects_url=(
-                filtered_list_url("projects:list", organization=organization.slug)
-                if len(newest) > PROFILE_PROJECTS
-                else None
-            ),
+            all_projects_url=all_projects_url,
+            more_projects_url=all_projects_url if len(newest) > PROFILE_PROJECTS else None,
             notable=organization.notable_participations,
             # The figures cover every programme: its projects per programme, from the data.
-            programmes=programme_breakdown(organization),
+            programmes=programmes,
             partners=partners[:PARTNERS_SHOWN],
+            sections=sections,
+            **activity_charts(sections.activity),
+            # The dumps its projects come from, which the computed sections name.
+            data_sources=[
+                dump
+                for dump in CordisDump.objects.all()
+                if dict(programmes).get(dump.programme_name)
+            ],
             **kwargs,
         )
+
+
+def activity_charts(activity):
+    """The charts of "Activity over time": projects and EC contribution per year."""
+    if activity is None or not activity.years:
+        return {}
+    years = activity.years
+    return {
+        "projects_chart": column_chart([(y.year, y.projects, f"{y.projects:,}") for y in years]),
+        # A year whose amounts CORDIS does not publish is "–", not "€0".
+        "funding_chart": column_chart(
+            [(y.year, y.funding, euro_short(y.funding) if y.funded else "–") for y in years]
+        ),
+    }

@@ -50,6 +50,23 @@ class ProjectFilterSet(django_filters.FilterSet):
         "An organization's address name, e.g. gpoh.",
         max_length=255,
     )
+    # The profile's computed sections link to these: an organization's projects in a field
+    # of science, a topic or a programme part, by CORDIS's code.
+    field_of_science = django_filters.CharFilter(
+        label="Field of science",
+        method="in_field_of_science",
+        max_length=100,
+        help_text='A euroSciVoc code, e.g. "/29/97/543"; fields under it count too.',
+    )
+    topic = django_filters.CharFilter(
+        label="Topic", method="with_topic", max_length=100, help_text="e.g. ERC-2021-STG."
+    )
+    programme_part = django_filters.CharFilter(
+        label="Programme part",
+        method="in_programme_part",
+        max_length=100,
+        help_text="e.g. HORIZON.2.1 (Health).",
+    )
 
     class Meta:
         model = Project
@@ -72,6 +89,20 @@ class ProjectFilterSet(django_filters.FilterSet):
 
     def with_keyword(self, queryset, name, value):
         return queryset.filter(keywords__slug=value)  # one row per (project, keyword)
+
+    def in_field_of_science(self, queryset, name, value):
+        # A subquery: a project with two fields under the code is listed once.
+        code = value.rstrip("/")
+        links = Project.fields_of_science.through.objects.filter(
+            Q(fieldofscience__code=code) | Q(fieldofscience__code__startswith=code + "/")
+        )
+        return queryset.filter(pk__in=links.values("project_id"))
+
+    def with_topic(self, queryset, name, value):
+        return queryset.filter(topics__code=value)  # one row per (project, topic)
+
+    def in_programme_part(self, queryset, name, value):
+        return queryset.filter(programme_parts__code=value)  # one row per (project, part)
 
     def with_participant(self, queryset, name, value):
         # An organization is in a project once: one row per project, no DISTINCT needed.

@@ -68,6 +68,38 @@ PROJECT_IMPORTED_FIELDS += ["objective"]
 PARTICIPATION_IMPORTED_FIELDS = ["role", "order", "ec_contribution", "ended_early"]
 
 
+class CordisDump(models.Model):
+    """The CORDIS dump a programme's projects were last imported from: what the profile's
+    computed sections name as their source. Written by the import, one row per programme."""
+
+    framework_programme = models.CharField(
+        max_length=20, unique=True, help_text='As project.csv writes it, e.g. "HORIZON".'
+    )
+    source = models.CharField(max_length=300, help_text="The file or folder imported.")
+    data_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The newest contentUpdateDate in its files: how recent the data is. Empty "
+        "when the files do not say.",
+    )
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["framework_programme"]
+        verbose_name = "CORDIS dump"
+
+    def __str__(self):
+        return f"{self.programme_name} from {self.source}"
+
+    @property
+    def programme_name(self):
+        from projects.programmes import programme_name  # programmes.py imports this module
+
+        return programme_name(self.framework_programme)
+
+    # No page of its own (get_absolute_url): profiles name it as their source.
+
+
 class FieldOfScience(models.Model):
     """A field of science of CORDIS's euroSciVoc, e.g. "oncology" under "/medical and health
     sciences/clinical medicine". Written by the import (euroSciVoc.csv), not by editors."""
