@@ -21,11 +21,13 @@ from base.views import filtered_list_url
 # Fields of science are shown at this depth of euroSciVoc ("medical and health sciences /
 # clinical medicine / oncology"): the top two levels say little ("natural sciences"), the
 # deeper ones split one subject in many. A project's deeper fields count for their ancestor
-# at this depth; a field above it is shown as it is.
+# at this depth; a field above it (CORDIS gives one now and then) counts the projects given
+# that field, not those under it (projects/filters.py lists the same projects).
 FIELD_DEPTH = 3
 # A call or topic identifier names the year of its call: "HORIZON-CL5-2023-D5-01-08",
 # "ERC-2021-STG", "SC1-PM-02-2017".
-CALL_YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
+# A year between dashes only: "EURATOM2027" names the programme's end, not a call.
+CALL_YEAR = re.compile(r"(?:^|-)((?:19|20)[0-9]{2})(?:-|$)")
 
 
 @dataclass(frozen=True)

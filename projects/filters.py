@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from base.filters import IntegerFilter, country_filter, slug_filter
+from organizations.sections import FIELD_DEPTH
 from projects.models import Keyword, Participation, Project
 
 
@@ -56,7 +57,8 @@ class ProjectFilterSet(django_filters.FilterSet):
         label="Field of science",
         method="in_field_of_science",
         max_length=100,
-        help_text='A euroSciVoc code, e.g. "/29/97/543"; fields under it count too.',
+        help_text='A euroSciVoc code, e.g. "/29/97/543" (oncology); the fields under a '
+        "third-level field count for it, as on the profiles.",
     )
     topic = django_filters.CharFilter(
         label="Topic", method="with_topic", max_length=100, help_text="e.g. ERC-2021-STG."
@@ -91,11 +93,14 @@ class ProjectFilterSet(django_filters.FilterSet):
         return queryset.filter(keywords__slug=value)  # one row per (project, keyword)
 
     def in_field_of_science(self, queryset, name, value):
-        # A subquery: a project with two fields under the code is listed once.
+        # The projects a profile counts for the field (organizations/sections.py): given it,
+        # or, for a field at FIELD_DEPTH, a field under it. A subquery: a project with two
+        # fields under the code is listed once.
         code = value.rstrip("/")
-        links = Project.fields_of_science.through.objects.filter(
-            Q(fieldofscience__code=code) | Q(fieldofscience__code__startswith=code + "/")
-        )
+        in_field = Q(fieldofscience__code=code)
+        if code.count("/") >= FIELD_DEPTH:
+            in_field |= Q(fieldofscience__code__startswith=code + "/")
+        links = Project.fields_of_science.through.objects.filter(in_field)
         return queryset.filter(pk__in=links.values("project_id"))
 
     def with_topic(self, queryset, name, value):
