@@ -84,13 +84,18 @@ def _participations():
     return apps.get_model("projects", "Participation").objects
 
 
+def sees_drafts(user):
+    """Whether `user` may see draft profiles: the one rule, for querysets and lists alike."""
+    return user.is_active and user.is_staff
+
+
 class OrganizationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
     def visible_to(self, user):
         """Staff see drafts (with a banner); everyone else sees published profiles only."""
-        if user.is_active and user.is_staff:
+        if sees_drafts(user):
             return self
         return self.published()
 

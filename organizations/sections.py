@@ -12,11 +12,13 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db.models import Count
 
 from base.templatetags.formatting import country_name
 from base.views import filtered_list_url
+from organizations.models import Organization, Status, sees_drafts
 
 # Fields of science are shown at this depth of euroSciVoc ("medical and health sciences /
 # clinical medicine / oncology"): the top two levels say little ("natural sciences"), the
@@ -27,6 +29,8 @@ FIELD_DEPTH = 3
 # A call or topic identifier names the year of its call: "HORIZON-CL5-2023-D5-01-08",
 # "ERC-2021-STG", "SC1-PM-02-2017".
 # A year between dashes only: "EURATOM2027" names the programme's end, not a call.
+# The partners a profile lists by name, most shared projects first.
+PARTNERS_SHOWN = 60
 CALL_YEAR = re.compile(r"(?:^|-)((?:19|20)[0-9]{2})(?:-|$)")
 
 
@@ -80,6 +84,7 @@ class Sections:
     topics_projects: int = 0
     partner_countries: list = field(default_factory=list)
     partners_with_country: int = 0
+    partners: list = field(default_factory=list)  # the first PARTNERS_SHOWN the user may see
 
     @property
     def coordinated(self):
@@ -123,8 +128,9 @@ def _of_its(some, sections):
     return f"{some:,} of its {sections.project_count:,} projects"
 
 
-def computed_sections(organization) -> Sections:
-    """The computed sections of `organization`'s profile, in five queries."""
+def computed_sections(organization, user) -> Sections:
+    """The computed sections of `organization`'s profile as `user` may see them, in five
+    queries."""
     from projects.models import Participation
 
     participations = list(
@@ -137,12 +143,13 @@ def computed_sections(organization) -> Sections:
         return sections
     # Its projects, as a subquery: the five queries read them by index, not by a list of ids.
     projects = Participation.objects.filter(organization=organization).values("project_id")
+    links = _project_links(organization)
     topics = _topics(projects)
-    sections.topics, sections.topics_projects = _topic_items(organization, topics)
+    sections.topics, sections.topics_projects = _topic_items(links, topics)
     sections.activity = _activity(participations, topics)
-    sections.fields, sections.fields_projects = _fields(organization, projects)
-    sections.programme_parts = _programme_parts(organization, projects)
-    sections.partner_countries = _partner_countries(organization, projects)
+    sections.fields, sections.fields_projects = _fields(links, projects)
+    sections.programme_parts = _programme_parts(links, projects)
+    sections.partners, sections.partner_countries = _partners(organization, user)
     sections.partners_with_country = sum(item.count for item in sections.partner_countries)
     return sections
 
@@ -156,8 +163,11 @@ def _with_shares(items):
     ]
 
 
-def _projects_url(organization, **filters):
-    return filtered_list_url("projects:list", organization=organization.slug, **filters)
+def _project_links(organization):
+    """A function of filters giving the address of the organization's projects that match
+    them; the page's address is worked out once, not once per line."""
+    prefix = filtered_list_url("projects:list", organization=organization.slug)
+    return lambda **filters: f"{prefix}&{urlencode(filters)}"
 
 
 def _topics(projects):
@@ -175,16 +185,13 @@ def _topics(projects):
     return topics
 
 
-def _topic_items(organization, topics):
+def _topic_items(links, topics):
     counts, titles = Counter(), {}
     for project_topics in topics.values():
         for code, title in project_topics:
             counts[code] += 1
             titles[code] = title
-    items = [
-        Item(titles[code], n, _projects_url(organization, topic=code), detail=code)
-        for code, n in counts.items()
-    ]
+    items = [Item(titles[code], n, links(topic=code), detail=code) for code, n in counts.items()]
     return _with_shares(items), len(topics)
 
 
@@ -231,7 +238,7 @@ def field_at_depth(code, path):
     return "/" + "/".join(codes[:FIELD_DEPTH]), "/" + "/".join(titles[:FIELD_DEPTH])
 
 
-def _fields(organization, projects):
+def _fields(links, projects):
     from projects.models import Project
 
     rows = (
@@ -252,14 +259,14 @@ def _fields(organization, projects):
             Item(
                 trail[-1],
                 len(in_field),
-                _projects_url(organization, field_of_science=code),
+                links(field_of_science=code),
                 detail=" › ".join(trail[:-1]),
             )
         )
     return _with_shares(items), len(with_field)
 
 
-def _programme_parts(organization, projects):
+def _programme_parts(links, projects):
     """Each project's own programme part (CORDIS's uniqueProgrammePart), counted."""
     from projects.models import ProjectProgrammePart
 
@@ -270,21 +277,27 @@ def _programme_parts(organization, projects):
         .annotate(n=Count("project_id"))
     )
     return _with_shares(
-        Item(title, n, _projects_url(organization, programme_part=code), detail=code)
-        for code, title, n in rows
+        Item(title, n, links(programme_part=code), detail=code) for code, title, n in rows
     )
 
 
-def _partner_countries(organization, projects):
-    """The countries of its partners, each with the number of partner organizations."""
-    from projects.models import Participation
+def _partners(organization, user):
+    """The partners it lists (those `user` may see, most shared projects first) and the
+    countries of all its partners, each with its number of partner organizations.
 
-    rows = (
-        Participation.objects.filter(project_id__in=projects)
-        .exclude(organization=organization)
-        .exclude(organization__country="")
-        .order_by()
-        .values_list("organization__country")
-        .annotate(n=Count("organization_id", distinct=True))
+    One query for both: each has to group every participation in its projects, which for
+    the largest organizations is most of the cost of their page.
+    """
+    rows = Organization.objects.partners_of(organization).values_list(
+        "pk", "name", "slug", "country", "status", "shared_projects"
     )
-    return _with_shares(Item(country_name(code), n) for code, n in rows)
+    shown, countries = [], Counter()
+    drafts_too = sees_drafts(user)
+    for pk, name, slug, country, status, shared in rows:
+        if country:
+            countries[country] += 1
+        if len(shown) < PARTNERS_SHOWN and (drafts_too or status == Status.PUBLISHED):
+            partner = Organization(pk=pk, name=name, slug=slug, country=country)
+            partner.shared_projects = shared
+            shown.append(partner)
+    return shown, _with_shares(Item(country_name(code), n) for code, n in countries.items())

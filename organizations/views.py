@@ -22,8 +22,6 @@ from organizations.models import PROFILE_PROJECTS, Organization
 from organizations.search import MAX_TERMS
 from organizations.sections import computed_sections
 
-PARTNERS_SHOWN = 60
-
 logger = logging.getLogger(__name__)
 
 
@@ -193,9 +191,8 @@ class OrganizationDetailView(PageMixin, DetailView):
 
         organization = self.object
         programmes = programme_breakdown(organization)
-        sections = computed_sections(organization)
+        sections = computed_sections(organization, self.request.user)
         newest = organization.newest_participations  # prefetched: one more than shown
-        partners = Organization.objects.visible_to(self.request.user).partners_of(organization)
         all_projects_url = filtered_list_url("projects:list", organization=organization.slug)
         return super().get_context_data(
             participations=newest[:PROFILE_PROJECTS],
@@ -204,7 +201,7 @@ class OrganizationDetailView(PageMixin, DetailView):
             notable=organization.notable_participations,
             # The figures cover every programme: its projects per programme, from the data.
             programmes=programmes,
-            partners=partners[:PARTNERS_SHOWN],
+            partners=sections.partners,
             sections=sections,
             **activity_charts(sections.activity),
             # The dumps its projects come from, which the computed sections name.

@@ -224,10 +224,10 @@ def test_demo_participations_add_up_to_the_headline_funding(db):
 
 # For an anonymous visitor (no session): the organization, its capabilities, analysis notes,
 # expertise areas (with their project counts), the newest and the notable participations (with
-# their projects), partners, the projects per programme (one query whatever their number);
-# the computed sections: participations, topics, fields of science, programme parts, partner
-# countries, and the dumps they come from.
-PROFILE_QUERIES = 14
+# their projects), the projects per programme (one query whatever their number); the computed
+# sections: participations, topics, fields of science, programme parts, partners (with their
+# countries), and the dumps they come from.
+PROFILE_QUERIES = 13
 
 
 def build_profile(size):

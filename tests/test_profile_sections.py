@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from base.charts import column_chart
 from organizations.sections import call_year, computed_sections, field_at_depth
@@ -82,7 +83,7 @@ def labels_and_counts(items):
 
 
 def test_fields_of_activity_are_counted_at_a_readable_depth(lab):
-    sections = computed_sections(lab)
+    sections = computed_sections(lab, AnonymousUser())
     assert labels_and_counts(sections.fields) == [
         ("oncology", 2),  # FIRST (twice over) and SECOND, through their deeper field
         # BYCALL, given the field above the depth shown: oncology under it counts apart.
@@ -95,14 +96,14 @@ def test_fields_of_activity_are_counted_at_a_readable_depth(lab):
 
 
 def test_each_field_links_to_its_projects(client, lab):
-    sections = computed_sections(lab)
+    sections = computed_sections(lab, AnonymousUser())
     for item in sections.fields:
         listed = client.get(item.url).context["paginator"].count
         assert listed == item.count, item.label
 
 
 def test_topics_and_programme_parts_link_to_their_projects(client, lab):
-    sections = computed_sections(lab)
+    sections = computed_sections(lab, AnonymousUser())
     assert labels_and_counts(sections.programme_parts) == [
         ("European Research Council (ERC)", 2),
         ("Health", 1),  # the project's own part only, not "Global Challenges" above it
@@ -122,7 +123,7 @@ def test_topics_and_programme_parts_link_to_their_projects(client, lab):
 
 
 def test_activity_per_year_fills_the_gaps_and_counts_the_undated_apart(lab):
-    activity = computed_sections(lab).activity
+    activity = computed_sections(lab, AnonymousUser()).activity
     assert [(y.year, y.projects, y.coordinated, y.funding, y.funded) for y in activity.years] == [
         (2019, 1, 1, Decimal(1000), 1),
         (2020, 0, 0, Decimal(0), 0),
@@ -139,7 +140,7 @@ def test_activity_per_year_fills_the_gaps_and_counts_the_undated_apart(lab):
 
 
 def test_partner_countries_count_each_partner_once(lab):
-    sections = computed_sections(lab)
+    sections = computed_sections(lab, AnonymousUser())
     assert labels_and_counts(sections.partner_countries) == [("Germany", 2), ("Kosovo", 1)]
     assert sections.partners_with_country == 3
     assert (sections.coordinated, sections.coordinated_percent) == (1, "25%")
@@ -202,7 +203,7 @@ def test_the_charts_have_a_text_alternative_and_a_table(client, lab):
 
 def test_an_organization_without_participations_has_no_computed_section(client, db):
     organization = make_organization()
-    sections = computed_sections(organization)
+    sections = computed_sections(organization, AnonymousUser())
     assert sections.project_count == 0 and sections.activity is None
     titles = Page.of(client.get(organization.get_absolute_url())).titles("h2")
     assert not set(titles) & set(COMPUTED)

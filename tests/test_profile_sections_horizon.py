@@ -35,6 +35,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from organizations.models import Organization
 from organizations.sections import computed_sections
+from django.contrib.auth.models import AnonymousUser
 
 def items(items):
     return [[item.detail, item.label, item.count] for item in items]
@@ -42,7 +43,7 @@ def items(items):
 out = {}
 for pic in sys.argv[1:] or PICS:
     organization = Organization.objects.get(pic=pic)
-    s = computed_sections(organization)
+    s = computed_sections(organization, AnonymousUser())
     a = s.activity
     with CaptureQueriesContext(connection) as queries:
         response = Client().get(organization.get_absolute_url(), HTTP_HOST="localhost")
