@@ -12,6 +12,8 @@ BAR = 28
 PLOT_HEIGHT = 100  # the tallest column
 TOP = 16  # room for the value above the tallest column
 BOTTOM = 18  # room for the labels under the columns
+# CSS pixels per viewBox unit: a chart of a few years stays small, one of many shrinks to fit.
+SCALE = 1.6
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,15 @@ class ColumnChart:
     bar_width: int = BAR
     baseline: int = TOP + PLOT_HEIGHT
     label_y: int = TOP + PLOT_HEIGHT + BOTTOM - 4
+
+    @property
+    def display_width(self):
+        """Its width on the page, in CSS pixels (the stylesheet shrinks it to fit)."""
+        return round(self.width * SCALE)
+
+    @property
+    def display_height(self):
+        return round(self.height * SCALE)
 
     @property
     def description(self):
