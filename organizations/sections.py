@@ -43,6 +43,7 @@ class Item:
     url: str = ""
     detail: str = ""  # e.g. a field's place in euroSciVoc, a topic's code
     share: float = 0.0  # of the list's largest count, for its bar (0 to 1)
+    projects: frozenset = frozenset()  # their ids, for drafting's evidence
 
     @property
     def bar(self):
@@ -85,6 +86,11 @@ class Sections:
     partner_countries: list = field(default_factory=list)
     partners_with_country: int = 0
     partners: list = field(default_factory=list)  # the first PARTNERS_SHOWN the user may see
+    # Per project, for drafting: {project id: year (None: undated)}, {project id: [field
+    # titles]}, {project id: [(topic code, title)]}.
+    years: dict = field(default_factory=dict)
+    project_fields: dict = field(default_factory=dict)
+    project_topics: dict = field(default_factory=dict)
 
     @property
     def coordinated(self):
@@ -128,9 +134,9 @@ def _of_its(some, sections):
     return f"{some:,} of its {sections.project_count:,} projects"
 
 
-def computed_sections(organization, user) -> Sections:
-    """The computed sections of `organization`'s profile as `user` may see them, in five
-    queries."""
+def computed_sections(organization, user=None) -> Sections:
+    """The computed sections of `organization`'s profile as `user` may see them (None: the
+    public), in five queries."""
     from projects.models import Participation
 
     participations = list(
@@ -146,8 +152,10 @@ def computed_sections(organization, user) -> Sections:
     links = _project_links(organization)
     topics = _topics(projects)
     sections.topics, sections.topics_projects = _topic_items(links, topics)
-    sections.activity = _activity(participations, topics)
-    sections.fields, sections.fields_projects = _fields(links, projects)
+    sections.project_topics = topics
+    sections.activity, sections.years = _activity(participations, topics)
+    sections.fields, sections.project_fields = _fields(links, projects)
+    sections.fields_projects = len(sections.project_fields)
     sections.programme_parts = _programme_parts(links, projects)
     sections.partners, sections.partner_countries = _partners(organization, user)
     sections.partners_with_country = sum(item.count for item in sections.partner_countries)
@@ -159,7 +167,8 @@ def _with_shares(items):
     items = sorted(items, key=lambda item: (-item.count, item.label.lower()))
     largest = items[0].count if items else 1
     return [
-        Item(item.label, item.count, item.url, item.detail, item.count / largest) for item in items
+        Item(item.label, item.count, item.url, item.detail, item.count / largest, item.projects)
+        for item in items
     ]
 
 
@@ -199,11 +208,12 @@ def _activity(participations, topics):
     """Projects, coordinated projects and EC contribution per year; roles."""
     from projects.models import Participation
 
-    by_year, by_call_year = {}, 0
+    by_year, by_call_year, years_of = {}, 0, {}
     undated = Year(None)
     roles = Counter()
     for project, role, contribution, start_date in participations:
         year = start_date.year if start_date else call_year(topics.get(project, []))
+        years_of[project] = year
         if start_date is None and year is not None:
             by_call_year += 1
         row = undated if year is None else by_year.setdefault(year, Year(year))
@@ -219,7 +229,7 @@ def _activity(participations, topics):
         years = [by_year.get(year, Year(year)) for year in range(first, last + 1)]
     labels = dict(Participation.Role.choices)
     role_items = _with_shares(Item(labels.get(role, role), n) for role, n in roles.items())
-    return Activity(years, undated, by_call_year, role_items)
+    return Activity(years, undated, by_call_year, role_items), years_of
 
 
 def call_year(project_topics) -> int | None:
@@ -246,12 +256,13 @@ def _fields(links, projects):
         .order_by()
         .values_list("project_id", "fieldofscience__code", "fieldofscience__path")
     )
-    projects_by_field, paths, with_field = defaultdict(set), {}, set()
+    projects_by_field, paths, of_project = defaultdict(set), {}, defaultdict(list)
     for project, code, path in rows:
         code, path = field_at_depth(code, path)
+        if project not in projects_by_field[code]:
+            of_project[project].append(path.rsplit("/", 1)[-1])
         projects_by_field[code].add(project)
         paths[code] = path
-        with_field.add(project)
     items = []
     for code, in_field in projects_by_field.items():
         trail = paths[code].strip("/").split("/")
@@ -261,9 +272,10 @@ def _fields(links, projects):
                 len(in_field),
                 links(field_of_science=code),
                 detail=" › ".join(trail[:-1]),
+                projects=frozenset(in_field),
             )
         )
-    return _with_shares(items), len(with_field)
+    return _with_shares(items), dict(of_project)
 
 
 def _programme_parts(links, projects):
@@ -292,7 +304,7 @@ def _partners(organization, user):
         "pk", "name", "slug", "country", "status", "shared_projects"
     )
     shown, countries = [], Counter()
-    drafts_too = sees_drafts(user)
+    drafts_too = user is not None and sees_drafts(user)
     for pk, name, slug, country, status, shared in rows:
         if country:
             countries[country] += 1

@@ -81,7 +81,7 @@ def test_expertise_candidates_come_from_project_keywords():
     assert [a.name for a in areas] == ["Leukemia", "Genomics", "Registry"]
     assert areas[0].level == "primary"
     assert set(areas[0].projects.all()) == {first, second}
-    assert "2 of its 2 projects" in areas[0].evidence
+    assert areas[0].evidence == "Keyword of both its projects: ALPHA and BETA (2018)."
 
 
 @pytest.mark.parametrize(
@@ -150,3 +150,96 @@ def test_drafting_from_the_admin_can_be_undone_from_history(editor_client, edito
     )
     assert not organization.expertise_areas.exists()
     assert organization.participations.count() == 3  # imported data is never restored away
+
+
+# Drafts from fields of science, topics, programme parts and years ---------------------------
+
+
+@pytest.fixture
+def institute(db):
+    """An institute with six projects: four in oncology (2021-2023), two in optics (2023)."""
+    from datetime import date
+
+    from projects.models import FieldOfScience, ProgrammePart, Topic
+
+    institute = make_organization(name="Institute", country="FR")
+    oncology = FieldOfScience.objects.create(
+        code="/3/27/100", path="/medical sciences/clinical medicine/oncology", title="oncology"
+    )
+    optics = FieldOfScience.objects.create(
+        code="/1/5/60", path="/natural sciences/physical sciences/optics", title="optics"
+    )
+    health = ProgrammePart.objects.create(code="HORIZON.2.1", title="Health")
+    erc = ProgrammePart.objects.create(code="HORIZON.1.1", title="European Research Council")
+    hydrogen = Topic.objects.create(
+        code="HORIZON-CL5-2023-D5-01-08",
+        title="Accelerating climate-neutral hydrogen-powered and electrified aviation in "
+        "Europe and beyond, with a long title",
+    )
+    partners = [make_organization(country=c) for c in ("DE", "DE", "IT", "XK")]
+    for n, (year, fields, part) in enumerate(
+        [
+            (2021, [oncology], health),
+            (2022, [oncology], health),
+            (2022, [oncology], health),
+            (2023, [oncology, optics], erc),
+            (2023, [optics], erc),
+        ]
+    ):
+        project = make_project(acronym=f"P{n}", start_date=date(year, 1, 1))
+        project.fields_of_science.set(fields)
+        project.projectprogrammepart_set.create(programme_part=part, is_unique=True)
+        role = "coordinator" if n == 0 else "participant"
+        make_participation(project, institute, role=role)
+        make_participation(project, partners[n % len(partners)])
+    # A project CORDIS gives a topic only, in 2024.
+    last = make_project(acronym="FLY", start_date=date(2024, 1, 1))
+    last.topics.set([hydrogen])
+    make_participation(last, institute)
+    return institute
+
+
+def test_expertise_candidates_come_from_fields_of_science(institute):
+    draft_from_data(institute)
+    areas = list(institute.expertise_areas.order_by("order"))
+    assert [(a.name, a.level) for a in areas] == [("Oncology", "primary"), ("Optics", "emerging")]
+    assert areas[0].evidence == (
+        "Field of science of 4 of its 6 projects: P0, P1, P2 and P3 (2021–2023)."
+    )
+    assert {p.acronym for p in areas[1].projects.all()} == {"P3", "P4"}
+
+
+def test_focus_is_a_phrase_from_the_first_and_latest_projects(institute):
+    draft_from_data(institute)
+    assert institute.early_focus == "Oncology (P0, 2021)"
+    # The latest project has a topic only: its first words, not the whole title.
+    assert institute.recent_focus == (
+        "Accelerating climate-neutral hydrogen-powered and electrified aviation in Europe and "
+        "beyond,… (FLY, 2024)"
+    )
+
+
+def test_trajectory_and_collaboration_read_as_sentences(institute):
+    draft_from_data(institute)
+    assert institute.trajectory == (
+        "Most of its projects come from Health, with 3, and European Research Council, with 2. "
+        "Its projects in CORDIS started between 2021 and 2024."  # no year has the most
+    )
+    assert institute.network_narrative == (
+        "Across its 6 projects it has worked with 4 partner organizations in 3 countries, "
+        "most often from Germany (2). It coordinated 1 of the 6 (17%)."
+    )
+    assert institute.reach == Reach.EUROPEAN  # Kosovo is in Europe
+
+
+def test_a_one_project_organization_gets_sentences_for_one(db):
+    organization = make_organization(country="BE")
+    project = make_project(acronym="SOLO")
+    make_participation(project, organization, role="coordinator")
+    make_participation(project, make_organization(country="NL"))
+    draft_from_data(organization)
+    assert organization.network_narrative == (
+        "In its only project it worked with 1 partner organization in 1 country, all of them "
+        "from Netherlands. It coordinated it."
+    )
+    assert organization.recent_focus == ""  # one project: an early focus only
