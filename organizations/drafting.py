@@ -248,7 +248,8 @@ def trajectory(sections):
         first, second = parts[:2]
         named = f"{first.label}, with {first.count:,}, and {second.label}, with {second.count:,}"
         if first.count + second.count > with_part / 2 and first.count > 1:
-            sentences.append(f"Most of its projects come from {named}.")
+            which = " with a programme part" if with_part < sections.project_count else ""
+            sentences.append(f"Most of its projects{which} come from {named}.")
         else:
             sentences.append(
                 f"Its projects come from {len(parts)} programme parts, among them {named}."
