@@ -222,7 +222,8 @@ def test_focus_is_a_phrase_from_the_first_and_latest_projects(institute):
 def test_trajectory_and_collaboration_read_as_sentences(institute):
     draft_from_data(institute)
     assert institute.trajectory == (
-        "Most of its projects come from Health, with 3, and European Research Council, with 2. "
+        "Most of its projects with a programme part come from Health, with 3, and European "
+        "Research Council, with 2. "
         "Its projects in CORDIS started between 2021 and 2024."  # no year has the most
     )
     assert institute.network_narrative == (
