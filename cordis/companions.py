@@ -47,8 +47,9 @@ class Classification:
         )
 
 
-def read_companions(open_file, dump, skipped_projects, progress=None):
-    """Read the companion files that are there into dump.classifications ({file: ...})."""
+def read_companions(open_file, dump, writer, progress):
+    """Read the companion files that are there, each into a Classification (in
+    dump.classifications) handed to writer.write_classification, then emptied."""
     from cordis.files import BadRow, check_lengths, read_rows  # files.py imports this module
 
     readers = [
@@ -67,8 +68,8 @@ def read_companions(open_file, dump, skipped_projects, progress=None):
                 continue
             try:
                 cordis_id = required(row, "projectID")
-                if cordis_id in skipped_projects:
-                    skipped = f"project.csv, line {skipped_projects[cordis_id]}"
+                if cordis_id in dump.skipped_projects:
+                    skipped = f"project.csv, line {dump.skipped_projects[cordis_id]}"
                     raise BadValue(f"project {cordis_id} was skipped ({skipped})")
                 items, code, link = read_row(row)
             except BadValue as error:
@@ -84,6 +85,8 @@ def read_companions(open_file, dump, skipped_projects, progress=None):
                 classification.items.setdefault(item_code, {}).update(values)
             classification.links.setdefault(cordis_id, {})[code] = link
         dump.classifications[name] = classification
+        writer.write_classification(classification)
+        classification.items, classification.links = {}, {}  # written: memory for the next
 
 
 def code_of(row, column, model):
@@ -146,25 +149,21 @@ LINKS = {
 }
 
 
-def write_classifications(dump, project_pks: dict) -> tuple[dict, set]:
-    """Write the classifications of every companion file in the dump and replace the links
-    of the projects each names; return {file: (created, updated, unchanged)} and the pks of
-    the projects whose links changed."""
-    counts, touched = {}, set()
-    for name, classification in dump.classifications.items():
-        model, link_model, column = LINKS[name]
-        pks, created, updated = upsert_by_code(model, classification.items)
-        wanted = {
-            (project_pks[cordis_id], pks[code]): link
-            for cordis_id, links in classification.links.items()
-            for code, link in links.items()
-        }
-        projects = {project_pks[cordis_id] for cordis_id in classification.links}
-        changed = replace_links(link_model, f"{column}_id", projects, wanted)
-        touched |= changed
-        unchanged = len(classification.items) - created - updated
-        counts[name] = (created, updated, unchanged)
-    return counts, touched
+def write_classification(classification: Classification, project_pks: dict) -> tuple:
+    """Write the classifications of a companion file and replace the links of the projects
+    it names; return (created, updated, unchanged) and the pks of the projects whose links
+    changed."""
+    model, link_model, column = LINKS[classification.file]
+    pks, created, updated = upsert_by_code(model, classification.items)
+    wanted = {
+        (project_pks[cordis_id], pks[code]): link
+        for cordis_id, links in classification.links.items()
+        for code, link in links.items()
+    }
+    projects = {project_pks[cordis_id] for cordis_id in classification.links}
+    changed = replace_links(link_model, f"{column}_id", projects, wanted)
+    unchanged = len(classification.items) - created - updated
+    return (created, updated, unchanged), changed
 
 
 def upsert_by_code(model, items):
