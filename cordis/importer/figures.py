@@ -28,12 +28,17 @@ def organizations_affected(
 
     The import never removes a participation, so no figure changes by one going.
     """
-    projects = set(joined_projects)
-    for chosen in where_in(Participation.objects, "organization_id", countries_changed):
-        projects.update(chosen.values_list("project_id", flat=True))
     affected = set(participations_changed)
-    for chosen in where_in(Participation.objects, "project_id", projects):
+    for chosen in where_in(Participation.objects, "project_id", joined_projects):
         affected.update(chosen.values_list("organization_id", flat=True))
+    moved = {}  # project -> the organizations in it whose country changed
+    for chosen in where_in(Participation.objects, "organization_id", countries_changed):
+        for project, organization in chosen.values_list("project_id", "organization_id"):
+            moved.setdefault(project, set()).add(organization)
+    for chosen in where_in(Participation.objects, "project_id", moved):
+        for project, organization in chosen.values_list("project_id", "organization_id"):
+            if moved[project] - {organization}:  # a partner moved, not (only) itself
+                affected.add(organization)
     return affected
 
 

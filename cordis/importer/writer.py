@@ -15,6 +15,7 @@ from cordis.bulk import (
     BULK_ROWS,
     fetch,
     fetch_pks,
+    fetch_tuples,
     foreign_keys_checked_once,
     insert_rows,
     where_in,
@@ -22,7 +23,7 @@ from cordis.bulk import (
 from cordis.companions import COMPANION_TABLES, write_classification
 from cordis.files import CHUNK_ROWS, ORGANIZATION_FILE, PROJECT_FILE
 from cordis.importer.result import Counts
-from cordis.importer.rows import UniqueSlugs, apply_changes, file_values, slug_base
+from cordis.importer.rows import UniqueSlugs, apply_changes, empty_values, file_values, slug_base
 from cordis.values import readable
 from organizations.models import ORGANIZATION_IMPORTED_FIELDS, Organization, Status
 from organizations.stats import ORGANIZATION_FIELDS_IN_FIGURES, PARTICIPATION_FIELDS_IN_FIGURES
@@ -88,27 +89,27 @@ class Writer:
         if not self.writing:
             return
         if chunk:
-            existing = fetch(
-                Project, "cordis_id", [cordis_id for cordis_id, _ in chunk], PROJECT_FIELDS
-            )
+            fields = list(chunk[0][1])  # every row of a file has the same columns
+            keys = [cordis_id for cordis_id, _ in chunk]
+            existing = fetch_tuples(Project.objects, "cordis_id", keys, fields)
             new, changed = [], []
             for cordis_id, values in chunk:
                 values = file_values(Project, values)
                 current = existing.get(cordis_id)
                 if current is None:
                     new.append({"cordis_id": cordis_id, **values})
-                elif apply_changes(current, values):
-                    changed.append(Project(**current))
+                elif current[1:] != tuple(values[name] for name in fields):
+                    changed.append(Project(pk=current[0], **values))
             bases = [slug_base(row["acronym"], f"project-{row['cordis_id']}") for row in new]
             for row, slug in zip(new, self.project_slugs(bases), strict=True):
                 row["slug"] = slug
             insert_rows(Project, new)
-            Project.objects.bulk_update(changed, PROJECT_FIELDS, batch_size=BATCH_SIZE)
+            Project.objects.bulk_update(changed, fields, batch_size=BATCH_SIZE)
             counts = self.counts["projects"]
             counts.created += len(new)
             counts.updated += len(changed)
             counts.unchanged += len(existing) - len(changed)
-            self.project_pks.update((cordis_id, row["pk"]) for cordis_id, row in existing.items())
+            self.project_pks.update((cordis_id, row[0]) for cordis_id, row in existing.items())
             new_pks = fetch_pks(Project, "cordis_id", [row["cordis_id"] for row in new])
             self.project_pks.update(new_pks)
             self.new_projects.update(new_pks.values())
@@ -231,6 +232,8 @@ class Writer:
         if not self.writing:
             return
         fields = dump.participation_fields
+        empty = empty_values(Participation)
+        in_figures = [i for i, name in enumerate(fields) if name in PARTICIPATION_FIELDS_IN_FIGURES]
         # A first import is a bulk load: the foreign keys are checked once, at the end.
         expected_new = sum(
             1
@@ -244,46 +247,38 @@ class Writer:
         with foreign_keys_checked_once(Participation, bulk=self.bulk):
             while chunk := list(itertools.islice(items, CHUNK_ROWS)):
                 rows = [
-                    (self.project_pks[cordis_id], self.organization_pks[pic], values)
+                    (self.project_pks[cordis_id], self.organization_pks[pic], values[:-1])
                     for (cordis_id, pic), values in chunk
                 ]
-                existing = self.existing_participations(rows)
+                keys = [(project, organization) for project, organization, _ in rows]
+                existing = fetch_tuples(
+                    Participation.objects, ("project_id", "organization_id"), keys, fields
+                )
                 new, changed = [], []
                 for project, organization, values in rows:
-                    values = file_values(Participation, dict(zip(fields, values[:-1], strict=True)))
+                    if None in values:  # file_values, for a tuple
+                        values = tuple(
+                            empty[name] if v is None else v
+                            for name, v in zip(fields, values, strict=True)
+                        )
                     current = existing.get((project, organization))
                     if current is None:
-                        new.append(
-                            {"project_id": project, "organization_id": organization, **values}
-                        )
+                        new.append((project, organization, *values))
                         self.joined_projects.add(project)
-                    elif changed_names := apply_changes(current, values):
-                        if not PARTICIPATION_FIELDS_IN_FIGURES.isdisjoint(changed_names):
+                    elif current[1:] != values:
+                        if any(current[1 + i] != values[i] for i in in_figures):
                             self.participations_changed.add(organization)
-                        del current["project_id"], current["organization_id"]
-                        changed.append(Participation(**current))
-                insert_rows(Participation, new)
-                Participation.objects.bulk_update(
-                    changed, PARTICIPATION_FIELDS, batch_size=BATCH_SIZE
-                )
+                        changed.append(
+                            Participation(pk=current[0], **dict(zip(fields, values, strict=True)))
+                        )
+                insert_rows(Participation, new, ["project_id", "organization_id", *fields])
+                Participation.objects.bulk_update(changed, fields, batch_size=BATCH_SIZE)
                 counts.created += len(new)
                 counts.updated += len(changed)
                 counts.unchanged += len(rows) - len(new) - len(changed)
                 done += len(rows)
                 advance(done)
         self.report("participations")
-
-    def existing_participations(self, rows):
-        """{(project pk, organization pk): field values} of the participations of `rows`."""
-        # By project alone: a file lists a project's participations together, so the rows of
-        # other chunks that this brings along are few (and ignored).
-        projects = {project for project, _, _ in rows}
-        fields = ["pk", "project_id", "organization_id", *PARTICIPATION_FIELDS]
-        existing = {}
-        for participations in where_in(Participation.objects, "project_id", projects):
-            for row in participations.values(*fields):
-                existing[(row["project_id"], row["organization_id"])] = row
-        return existing
 
     # Companion files ------------------------------------------------------------------------
 
