@@ -19,20 +19,6 @@ from tests.test_import_cordis import generate, write_small_dump
 pytestmark = pytest.mark.django_db
 
 
-def generate_changed(folder, projects, organizations, participations, seed, percent):
-    call_command(
-        "generate_cordis_sample",
-        str(folder),
-        f"--projects={projects}",
-        f"--organizations={organizations}",
-        f"--participations={participations}",
-        f"--seed={seed}",
-        f"--changed={percent}",
-        stdout=io.StringIO(),
-    )
-    return folder
-
-
 def participations(folder):
     """{(project, pic): (role, contribution)} and {pic: country}, straight from the file."""
     pairs, countries = {}, {}
@@ -72,7 +58,7 @@ def figures():
 
 def test_a_dump_with_5_percent_changed_recomputes_only_the_affected_figures(tmp_path):
     before = generate(tmp_path / "before", 300, 400, 1_500, seed=4)
-    after = generate_changed(tmp_path / "after", 300, 400, 1_500, seed=4, percent=5)
+    after = generate(tmp_path / "after", 300, 400, 1_500, seed=4, changed=5)
     import_cordis(before)
     long_ago = timezone.now() - timedelta(days=365)
     Organization.objects.update(figures_computed_at=long_ago)

@@ -492,7 +492,8 @@ def test_progress_goes_to_stderr_unless_quiet(tmp_path):
 # Scale ----------------------------------------------------------------------------------------
 
 
-def generate(folder, projects, organizations, participations, seed=1):
+def generate(folder, projects, organizations, participations, seed=1, changed=None):
+    """generate_cordis_sample; `changed`: the percentage of rows of its newer dump."""
     call_command(
         "generate_cordis_sample",
         str(folder),
@@ -500,6 +501,7 @@ def generate(folder, projects, organizations, participations, seed=1):
         f"--organizations={organizations}",
         f"--participations={participations}",
         f"--seed={seed}",
+        *([f"--changed={changed}"] if changed is not None else []),
         stdout=io.StringIO(),
     )
     return folder
