@@ -11,7 +11,7 @@ publishes these files more often than project.csv, so newer projects are in them
 
 from dataclasses import dataclass, field
 
-from cordis.bulk import BATCH_SIZE, fetch, fetch_pks, insert_rows, where_in
+from cordis.bulk import fetch, fetch_pks, insert_rows, update_rows, where_in
 from cordis.values import BadValue, max_lengths, required, text
 from projects.models import FieldOfScience, ProgrammePart, Project, ProjectProgrammePart, Topic
 
@@ -192,7 +192,7 @@ def upsert_by_code(model, items):
                 # A field the file does not give here (a parent's description) stays.
                 changed.append(model(**{**current, **values}))
         insert_rows(model, new)
-        model.objects.bulk_update(changed, fields, batch_size=BATCH_SIZE)
+        update_rows(model, changed, fields)
         pks.update(fetch_pks(model, "code", [row["code"] for row in new]))
         created += len(new)
         updated += len(changed)

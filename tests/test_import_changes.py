@@ -10,10 +10,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from cordis import bulk
 from cordis.files import ROLES
 from cordis.importer import import_cordis
 from organizations.models import Organization
 from organizations.stats import COMPUTED, refresh_figures
+from projects.models import Participation
 from tests.test_import_cordis import generate, write_small_dump
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +119,21 @@ def test_a_terminal_shows_progress_bars(tmp_path):
     assert "participations:" in shown and " rows/s" in shown  # and phase, with a rate
     assert "\r" in shown  # redrawn in place
     assert "Done in" in out.getvalue()  # the summary, on stdout as before
+
+
+def test_update_rows_updates_many_rows_as_bulk_update_would(tmp_path):
+    # From BATCH_SIZE rows on, PostgreSQL's path: COPY into a temporary table, one UPDATE.
+    import_cordis(generate(tmp_path / "sample", 300, 400, 1_500, seed=3))
+    changed = list(Participation.objects.order_by("pk"))
+    assert len(changed) >= bulk.BATCH_SIZE
+    for number, participation in enumerate(changed):
+        participation.ec_contribution = Decimal(number) + Decimal("0.25")
+        participation.ended_early = number % 2 == 0
+    untouched = list(Participation.objects.order_by("pk").values_list("role", "order"))
+
+    bulk.update_rows(Participation, changed, ["ec_contribution", "ended_early"])
+
+    stored = Participation.objects.order_by("pk")
+    assert [p.ec_contribution for p in stored] == [p.ec_contribution for p in changed]
+    assert [p.ended_early for p in stored] == [number % 2 == 0 for number in range(len(changed))]
+    assert list(stored.values_list("role", "order")) == untouched

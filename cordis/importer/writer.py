@@ -1,7 +1,7 @@
 """Writing what cordis/files.py reads, a chunk of rows at a time, counting what it creates,
 updates and leaves alone, and noting what the figures depend on (cordis/importer/figures.py).
 
-Writes are set-based (cordis/bulk.py: COPY, bulk_update, lookups by sets of keys) so that
+Writes are set-based (cordis/bulk.py: COPY, set-wise updates, lookups by sets of keys) so that
 the number of queries does not grow with the number of rows, only with the number of chunks.
 """
 
@@ -11,13 +11,13 @@ import time
 from django.utils import timezone
 
 from cordis.bulk import (
-    BATCH_SIZE,
     BULK_ROWS,
     fetch,
     fetch_pks,
     fetch_tuples,
     foreign_keys_checked_once,
     insert_rows,
+    update_rows,
     where_in,
 )
 from cordis.companions import COMPANION_TABLES, write_classification
@@ -104,7 +104,7 @@ class Writer:
             for row, slug in zip(new, self.project_slugs(bases), strict=True):
                 row["slug"] = slug
             insert_rows(Project, new)
-            Project.objects.bulk_update(changed, fields, batch_size=BATCH_SIZE)
+            update_rows(Project, changed, fields)
             counts = self.counts["projects"]
             counts.created += len(new)
             counts.updated += len(changed)
@@ -219,7 +219,7 @@ class Writer:
         for row, slug in zip(new, self.organization_slugs(bases), strict=True):
             row["slug"] = slug
         insert_rows(Organization, new)
-        Organization.objects.bulk_update(changed, [*fields, "updated_at"], batch_size=BATCH_SIZE)
+        update_rows(Organization, changed, [*fields, "updated_at"])
         counts = self.counts["organizations"]
         counts.created += len(new)
         counts.updated += len(changed)
@@ -272,7 +272,7 @@ class Writer:
                             Participation(pk=current[0], **dict(zip(fields, values, strict=True)))
                         )
                 insert_rows(Participation, new, ["project_id", "organization_id", *fields])
-                Participation.objects.bulk_update(changed, fields, batch_size=BATCH_SIZE)
+                update_rows(Participation, changed, fields)
                 counts.created += len(new)
                 counts.updated += len(changed)
                 counts.unchanged += len(rows) - len(new) - len(changed)
