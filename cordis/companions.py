@@ -63,15 +63,18 @@ def read_companions(open_file, dump, writer, progress):
             continue
         stream.close()
         classification = Classification(name)
+        # Most rows repeat another's classification for another project: read each once.
+        read = {}  # the row's cells but projectID -> (items, code, link), checked
         for line, row in read_rows(open_file, name, columns, dump, progress):
             if row is None:
                 continue
+            cells = tuple(value for column, value in row.items() if column != "projectID")
             try:
                 cordis_id = required(row, "projectID")
                 if cordis_id in dump.skipped_projects:
                     skipped = f"project.csv, line {dump.skipped_projects[cordis_id]}"
                     raise BadValue(f"project {cordis_id} was skipped ({skipped})")
-                items, code, link = read_row(row)
+                items, code, link = read[cells] if cells in read else read_row(row)
             except BadValue as error:
                 dump.bad_rows.append(BadRow(name, line, str(error)))
                 continue
@@ -79,8 +82,13 @@ def read_companions(open_file, dump, writer, progress):
                 classification.unknown_rows += 1
                 classification.unknown_projects.add(cordis_id)
                 continue
+            if cells not in read:
+                warnings = len(dump.warnings)
+                for values in items.values():
+                    check_lengths(values, model, name, line, dump)
+                if len(dump.warnings) == warnings:  # a value cut is warned on every line
+                    read[cells] = items, code, link
             for item_code, values in items.items():
-                check_lengths(values, model, name, line, dump)
                 # A field of science named as a parent, then as a row of its own: merged.
                 classification.items.setdefault(item_code, {}).update(values)
             classification.links.setdefault(cordis_id, {})[code] = link

@@ -122,7 +122,7 @@ def test_a_terminal_shows_progress_bars(tmp_path):
 
 
 def test_update_rows_updates_many_rows_as_bulk_update_would(tmp_path):
-    # From BATCH_SIZE rows on, PostgreSQL's path: COPY into a temporary table, one UPDATE.
+    # PostgreSQL's path: COPY into a temporary table, one UPDATE; elsewhere, bulk_update.
     import_cordis(generate(tmp_path / "sample", 300, 400, 1_500, seed=3))
     changed = list(Participation.objects.order_by("pk"))
     assert len(changed) >= bulk.BATCH_SIZE
