@@ -14,7 +14,7 @@ from psycopg import sql
 
 BATCH_SIZE = 1000  # rows per INSERT or UPDATE
 # From this many new rows in one table, an import is a bulk load on PostgreSQL: see
-# insert_rows (foreign keys) and Writer.write in cordis/importer.py (ANALYZE).
+# insert_rows and Writer.write_participations (foreign keys), and import_cordis (ANALYZE).
 BULK_ROWS = 10_000
 
 

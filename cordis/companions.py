@@ -12,6 +12,7 @@ publishes these files more often than project.csv, so newer projects are in them
 from dataclasses import dataclass, field
 
 from cordis.bulk import fetch, fetch_pks, insert_rows, update_rows, where_in
+from cordis.records import check_lengths
 from cordis.values import BadValue, max_lengths, required, text
 from projects.models import FieldOfScience, ProgrammePart, Project, ProjectProgrammePart, Topic
 
@@ -50,7 +51,7 @@ class Classification:
 def read_companions(open_file, dump, writer, progress):
     """Read the companion files that are there, each into a Classification (in
     dump.classifications) handed to writer.write_classification, then emptied."""
-    from cordis.files import BadRow, check_lengths, read_rows  # files.py imports this module
+    from cordis.files import BadRow, read_rows  # files.py imports this module
 
     readers = [
         (FIELDS_OF_SCIENCE_FILE, FIELDS_OF_SCIENCE_COLUMNS, FieldOfScience, field_of_science),

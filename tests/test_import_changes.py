@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cordis import bulk
-from cordis.files import ROLES
 from cordis.importer import import_cordis
+from cordis.records import ROLES
 from organizations.models import Organization
 from organizations.stats import COMPUTED, refresh_figures
 from projects.models import Participation

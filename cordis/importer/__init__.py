@@ -60,7 +60,8 @@ def import_cordis(path, *, skip_bad_rows=False, progress=None, wait=True, waitin
         read_dump(path, writer=writer, progress=progress, dump=dump)
         rows = sum(dump.rows.values())
         elapsed = time.monotonic() - started
-        progress.line(f"read {rows:,} rows in {elapsed:.1f} s ({rows / elapsed:,.0f} rows/s)")
+        rate = rows / elapsed
+        progress.line(f"{rows:,} rows read and written in {elapsed:.1f} s ({rate:,.0f} rows/s)")
         if dump.bad_rows and not skip_bad_rows:
             raise CordisError(bad_rows_message(dump.bad_rows))
         for table, file_name in [("projects", PROJECT_FILE), ("participations", ORGANIZATION_FILE)]:
