@@ -28,18 +28,18 @@ def fetch(model, key, keys, fields):
 
 def fetch_tuples(queryset, key, keys, fields):
     """Like fetch, as tuples, which are cheaper to make and compare than dicts:
-    {key: (pk, *values of fields)}; `key` may be a tuple of fields, and `keys` their tuples
-    (the rows are then narrowed on the first field alone, and the others picked in Python)."""
-    names = key if isinstance(key, tuple) else (key,)
-    wanted = set(keys)
+    {key: (pk, *values of fields)}. `key` may be a pair of fields, `keys` pairs of values:
+    the rows are then chosen on the first field alone, so that more may come back than
+    asked for (the caller looks up the keys it has)."""
+    if isinstance(key, str):
+        rows = {}
+        for chosen in where_in(queryset, key, keys):
+            rows.update((row[0], row[1:]) for row in chosen.values_list(key, "pk", *fields))
+        return rows
+    first, second = key
     rows = {}
-    for chosen in where_in(
-        queryset, names[0], {k[0] for k in wanted} if len(names) > 1 else wanted
-    ):
-        for row in chosen.values_list(*names, "pk", *fields):
-            found = row[: len(names)] if len(names) > 1 else row[0]
-            if found in wanted:
-                rows[found] = row[len(names) :]
+    for chosen in where_in(queryset, first, {k[0] for k in keys}):
+        rows.update(((row[0], row[1]), row[2:]) for row in chosen.values_list(*key, "pk", *fields))
     return rows
 
 

@@ -216,24 +216,24 @@ def replace_links(link_model, column, projects, wanted):
     """Make the links of `projects` those of `wanted` ({(project pk, other pk): values});
     return the pks of the projects whose links changed."""
     extra = sorted({name for values in wanted.values() for name in values})
-    existing = {}
+    existing = {}  # (project, other) -> (link pk, *extra values), as tuples: 100,000s of links
     for links in where_in(link_model.objects, "project_id", projects):
-        for row in links.values("pk", "project_id", column, *extra):
-            existing[(row["project_id"], row[column])] = row
+        for pk, project, other, *values in links.values_list("pk", "project_id", column, *extra):
+            existing[(project, other)] = (pk, *values)
     to_remove = [
-        row["pk"]
+        row[0]
         for pair, row in existing.items()
-        if pair not in wanted or any(row[name] != wanted[pair][name] for name in extra)
+        if pair not in wanted or row[1:] != tuple(wanted[pair][name] for name in extra)
     ]
     removed = set(to_remove)
     to_add = [
         {"project_id": project, column: other, **values}
         for (project, other), values in wanted.items()
-        if (project, other) not in existing or existing[(project, other)]["pk"] in removed
+        if (project, other) not in existing or existing[(project, other)][0] in removed
     ]
     for links in where_in(link_model.objects, "pk", to_remove):
         links.delete()
     insert_rows(link_model, to_add)
     changed = {row["project_id"] for row in to_add}
-    changed |= {pair[0] for pair, row in existing.items() if row["pk"] in removed}
+    changed |= {pair[0] for pair, row in existing.items() if row[0] in removed}
     return changed
