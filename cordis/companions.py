@@ -11,7 +11,8 @@ publishes these files more often than project.csv, so newer projects are in them
 
 from dataclasses import dataclass, field
 
-from cordis.bulk import BATCH_SIZE, fetch, fetch_pks, insert_rows, where_in
+from cordis.bulk import fetch, fetch_pks, insert_rows, update_rows, where_in
+from cordis.records import check_lengths
 from cordis.values import BadValue, max_lengths, required, text
 from projects.models import FieldOfScience, ProgrammePart, Project, ProjectProgrammePart, Topic
 
@@ -47,9 +48,10 @@ class Classification:
         )
 
 
-def read_companions(open_file, dump, skipped_projects, progress=None):
-    """Read the companion files that are there into dump.classifications ({file: ...})."""
-    from cordis.files import BadRow, check_lengths, read_rows  # files.py imports this module
+def read_companions(open_file, dump, writer, progress):
+    """Read the companion files that are there, each into a Classification (in
+    dump.classifications) handed to writer.write_classification, then emptied."""
+    from cordis.files import BadRow, read_rows  # files.py imports this module
 
     readers = [
         (FIELDS_OF_SCIENCE_FILE, FIELDS_OF_SCIENCE_COLUMNS, FieldOfScience, field_of_science),
@@ -62,15 +64,18 @@ def read_companions(open_file, dump, skipped_projects, progress=None):
             continue
         stream.close()
         classification = Classification(name)
+        # Most rows repeat another's classification for another project: read each once.
+        read = {}  # the row's cells but projectID -> (items, code, link), checked
         for line, row in read_rows(open_file, name, columns, dump, progress):
             if row is None:
                 continue
+            cells = tuple(value for column, value in row.items() if column != "projectID")
             try:
                 cordis_id = required(row, "projectID")
-                if cordis_id in skipped_projects:
-                    skipped = f"project.csv, line {skipped_projects[cordis_id]}"
+                if cordis_id in dump.skipped_projects:
+                    skipped = f"project.csv, line {dump.skipped_projects[cordis_id]}"
                     raise BadValue(f"project {cordis_id} was skipped ({skipped})")
-                items, code, link = read_row(row)
+                items, code, link = read[cells] if cells in read else read_row(row)
             except BadValue as error:
                 dump.bad_rows.append(BadRow(name, line, str(error)))
                 continue
@@ -78,12 +83,19 @@ def read_companions(open_file, dump, skipped_projects, progress=None):
                 classification.unknown_rows += 1
                 classification.unknown_projects.add(cordis_id)
                 continue
+            if cells not in read:
+                warnings = len(dump.warnings)
+                for values in items.values():
+                    check_lengths(values, model, name, line, dump)
+                if len(dump.warnings) == warnings:  # a value cut is warned on every line
+                    read[cells] = items, code, link
             for item_code, values in items.items():
-                check_lengths(values, model, name, line, dump)
                 # A field of science named as a parent, then as a row of its own: merged.
                 classification.items.setdefault(item_code, {}).update(values)
             classification.links.setdefault(cordis_id, {})[code] = link
         dump.classifications[name] = classification
+        writer.write_classification(classification)
+        classification.items, classification.links = {}, {}  # written: memory for the next
 
 
 def code_of(row, column, model):
@@ -146,25 +158,21 @@ LINKS = {
 }
 
 
-def write_classifications(dump, project_pks: dict) -> tuple[dict, set]:
-    """Write the classifications of every companion file in the dump and replace the links
-    of the projects each names; return {file: (created, updated, unchanged)} and the pks of
-    the projects whose links changed."""
-    counts, touched = {}, set()
-    for name, classification in dump.classifications.items():
-        model, link_model, column = LINKS[name]
-        pks, created, updated = upsert_by_code(model, classification.items)
-        wanted = {
-            (project_pks[cordis_id], pks[code]): link
-            for cordis_id, links in classification.links.items()
-            for code, link in links.items()
-        }
-        projects = {project_pks[cordis_id] for cordis_id in classification.links}
-        changed = replace_links(link_model, f"{column}_id", projects, wanted)
-        touched |= changed
-        unchanged = len(classification.items) - created - updated
-        counts[name] = (created, updated, unchanged)
-    return counts, touched
+def write_classification(classification: Classification, project_pks: dict) -> tuple:
+    """Write the classifications of a companion file and replace the links of the projects
+    it names; return (created, updated, unchanged) and the pks of the projects whose links
+    changed."""
+    model, link_model, column = LINKS[classification.file]
+    pks, created, updated = upsert_by_code(model, classification.items)
+    wanted = {
+        (project_pks[cordis_id], pks[code]): link
+        for cordis_id, links in classification.links.items()
+        for code, link in links.items()
+    }
+    projects = {project_pks[cordis_id] for cordis_id in classification.links}
+    changed = replace_links(link_model, f"{column}_id", projects, wanted)
+    unchanged = len(classification.items) - created - updated
+    return (created, updated, unchanged), changed
 
 
 def upsert_by_code(model, items):
@@ -193,7 +201,7 @@ def upsert_by_code(model, items):
                 # A field the file does not give here (a parent's description) stays.
                 changed.append(model(**{**current, **values}))
         insert_rows(model, new)
-        model.objects.bulk_update(changed, fields, batch_size=BATCH_SIZE)
+        update_rows(model, changed, fields)
         pks.update(fetch_pks(model, "code", [row["code"] for row in new]))
         created += len(new)
         updated += len(changed)
@@ -208,24 +216,24 @@ def replace_links(link_model, column, projects, wanted):
     """Make the links of `projects` those of `wanted` ({(project pk, other pk): values});
     return the pks of the projects whose links changed."""
     extra = sorted({name for values in wanted.values() for name in values})
-    existing = {}
+    existing = {}  # (project, other) -> (link pk, *extra values), as tuples: 100,000s of links
     for links in where_in(link_model.objects, "project_id", projects):
-        for row in links.values("pk", "project_id", column, *extra):
-            existing[(row["project_id"], row[column])] = row
+        for pk, project, other, *values in links.values_list("pk", "project_id", column, *extra):
+            existing[(project, other)] = (pk, *values)
     to_remove = [
-        row["pk"]
+        row[0]
         for pair, row in existing.items()
-        if pair not in wanted or any(row[name] != wanted[pair][name] for name in extra)
+        if pair not in wanted or row[1:] != tuple(wanted[pair][name] for name in extra)
     ]
     removed = set(to_remove)
     to_add = [
         {"project_id": project, column: other, **values}
         for (project, other), values in wanted.items()
-        if (project, other) not in existing or existing[(project, other)]["pk"] in removed
+        if (project, other) not in existing or existing[(project, other)][0] in removed
     ]
     for links in where_in(link_model.objects, "pk", to_remove):
         links.delete()
     insert_rows(link_model, to_add)
     changed = {row["project_id"] for row in to_add}
-    changed |= {pair[0] for pair, row in existing.items() if row["pk"] in removed}
+    changed |= {pair[0] for pair, row in existing.items() if row[0] in removed}
     return changed

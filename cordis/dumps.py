@@ -1,5 +1,6 @@
 """The record of which dump each programme's projects came from (projects.CordisDump)."""
 
+from datetime import date
 from pathlib import Path
 
 from django.utils import timezone
@@ -8,15 +9,12 @@ from projects.models import CordisDump
 
 
 def record_dump(dump, path) -> None:
-    """Note, for each programme the dump's projects are in, that they come from `path`."""
-    programmes = {values.get("framework_programme") or "" for values in dump.projects.values()}
+    """Note, for each programme the dump's projects are in, that they come from `path`, with
+    the date of its newest data (None when its files give no contentUpdateDate)."""
+    data_date = date.fromisoformat(dump.data_date) if dump.data_date else None
     now = timezone.now()
-    for programme in sorted(programmes - {""}):
+    for programme in sorted(dump.programmes - {""}):
         CordisDump.objects.update_or_create(
             framework_programme=programme,
-            defaults={
-                "source": Path(path).name,
-                "data_date": getattr(dump, "data_date", None),
-                "imported_at": now,
-            },
+            defaults={"source": Path(path).name, "data_date": data_date, "imported_at": now},
         )

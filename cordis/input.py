@@ -48,7 +48,9 @@ def open_files(path):
                 if optional:
                     return None
                 raise CordisError(f"{name} not found in {path}")
-            return open(path / name, "rb")
+            stream = open(path / name, "rb")  # noqa: SIM115 (the caller closes it)
+            stream.cordis_size = (path / name).stat().st_size  # for progress bars
+            return stream
 
         yield open_in_folder
     elif zipfile.is_zipfile(path):
@@ -68,9 +70,11 @@ def open_files(path):
                     raise CordisError(f"{name} {found} in {path}")
                 check_zip_member(members[0], path)
                 try:
-                    return archive.open(members[0])
+                    stream = archive.open(members[0])
                 except ZIP_ERRORS as error:
                     raise CordisError(damaged_zip(name, error)) from None
+                stream.cordis_size = members[0].file_size  # for progress bars
+                return stream
 
             yield open_in_zip
     elif path.exists():

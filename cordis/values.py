@@ -27,7 +27,8 @@ class BadValue(ValueError):
 def text(row, column):
     # A quoted field may hold "\r\n" (the file is read with newline=""): stored as "\n", as
     # every text the portal stores (base.fields.NormalizedTextField).
-    return normalize_newlines(row.get(column, "").strip())
+    value = row.get(column, "").strip()
+    return normalize_newlines(value) if "\r" in value else value  # a test is cheaper
 
 
 def required(row, column):
@@ -182,8 +183,18 @@ def readable(value: str, short_name: str = "") -> str:
     words = []
     # "CANARIAS,S.A." reads "Canarias, S.A."; runs of spaces are one.
     for word in re.sub(r",(?=\S)", ", ", value).split():
-        words.append(readable_word(word, first=not words, acronyms=acronyms, spellings=spellings))
+        if acronyms or spellings:
+            words.append(
+                readable_word(word, first=not words, acronyms=acronyms, spellings=spellings)
+            )
+        else:  # most names: the same words again and again ("UNIVERSITY", "STREET")
+            words.append(readable_plain_word(word, not words))
     return " ".join(words)
+
+
+@functools.lru_cache(maxsize=20_000)
+def readable_plain_word(word, first):
+    return readable_word(word, first=first, acronyms=set(), spellings={})
 
 
 def unquoted(value):

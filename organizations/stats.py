@@ -17,6 +17,13 @@ from django.utils import timezone
 
 from organizations.models import FiguresSource, Organization
 
+# What the figures are computed from, besides who takes part in which project: a change to
+# any other field (a project's title or dates, a participation's order) changes no figure.
+# An organization's own participations give its counts and funding; its partners' countries,
+# its partner countries.
+PARTICIPATION_FIELDS_IN_FIGURES = frozenset({"role", "ec_contribution"})
+ORGANIZATION_FIELDS_IN_FIGURES = frozenset({"country"})  # of the organization's partners
+
 # The columns of the figures query, after the organization id.
 COMPUTED = [
     "project_count",

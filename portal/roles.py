@@ -7,7 +7,7 @@ EDITORS_GROUP = "Editors"
 
 # (app label, model, actions): exactly what curating needs. Projects and participations come
 # from the CORDIS import, which owns their figures, dates, texts and who took part (read-only
-# in the admin, see cordis/importer.py). Editors change what is theirs (a project's keywords
+# in the admin, see cordis/importer/). Editors change what is theirs (a project's keywords
 # and slug, a participation's highlight and notable rank) and add or delete neither;
 # profiles are unpublished, not deleted.
 EDITOR_PERMISSIONS = [

@@ -492,7 +492,8 @@ def test_progress_goes_to_stderr_unless_quiet(tmp_path):
 # Scale ----------------------------------------------------------------------------------------
 
 
-def generate(folder, projects, organizations, participations, seed=1):
+def generate(folder, projects, organizations, participations, seed=1, changed=None):
+    """generate_cordis_sample; `changed`: the percentage of rows of its newer dump."""
     call_command(
         "generate_cordis_sample",
         str(folder),
@@ -500,6 +501,7 @@ def generate(folder, projects, organizations, participations, seed=1):
         f"--organizations={organizations}",
         f"--participations={participations}",
         f"--seed={seed}",
+        *([f"--changed={changed}"] if changed is not None else []),
         stdout=io.StringIO(),
     )
     return folder
@@ -635,3 +637,41 @@ def test_address_sme_and_geolocation_are_imported_and_a_bad_value_costs_only_its
     assert (a.sme, a.street, a.post_code, a.city, a.nuts_code, a.latitude) == (
         False, "", "", "", "", None,
     )  # fmt: skip
+
+
+def test_each_programme_records_the_dump_it_came_from(tmp_path):
+    from datetime import date
+
+    from projects.models import CordisDump
+
+    project_header = ["id", "acronym", "title", "frameworkProgramme", "contentUpdateDate"]
+    write_csv(
+        tmp_path / "project.csv",
+        [
+            project_header,
+            ["1", "ONE", "One", "HORIZON", "2024-05-29 16:06:19"],
+            ["2", "TWO", "Two", "HORIZON", "not a date"],  # says nothing of the dump's date
+            ["3", "THREE", "Three", "H2020", "2024-13-45 10:00:00"],  # nor does this
+        ],
+    )
+    write_csv(
+        tmp_path / "organization.csv",
+        [
+            ["projectID", "organisationID", "name", "role", "contentUpdateDate"],
+            ["1", "111111111", "A", "coordinator", "2024-06-02 09:00:00"],
+            ["3", "111111111", "A", "coordinator", ""],
+        ],
+    )
+    run_import(tmp_path)
+    dumps = {d.framework_programme: d for d in CordisDump.objects.all()}
+    assert dumps.keys() == {"H2020", "HORIZON"}
+    assert (dumps["HORIZON"].source, dumps["HORIZON"].data_date) == (
+        tmp_path.name,
+        date(2024, 6, 2),
+    )
+    assert dumps["HORIZON"].programme_name == "Horizon Europe"
+
+    run_import(DATA)  # IMI2's files give no date: its programme's dump has none
+    h2020 = CordisDump.objects.get(framework_programme="H2020")
+    assert (h2020.source, h2020.data_date) == ("cordis-imi2", None)
+    assert CordisDump.objects.get(framework_programme="HORIZON").source == tmp_path.name

@@ -2,12 +2,17 @@
 
 Every name is plainly fictional ("FICTIONAL UNIVERSITY 12 OF NORTHBRIDGE"); the layout is
 that of the CORDIS H2020 files (the header of the real project.csv and organization.csv, plus
-a keywords column in project.csv). The same seed gives the same files.
+a keywords column in project.csv), and the companion files euroSciVoc.csv, topics.csv and
+legalBasis.csv are those of the HORIZON zip (every field quoted, as there). The same seed
+gives the same files. --changed 5 writes a newer dump of the same sample instead, 5% of its
+rows changed (cordis/sample_changes.py).
 """
 
 import csv
 import itertools
 import random
+import tempfile
+from contextlib import ExitStack
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -52,10 +57,26 @@ WORDS_TEXT = (
     "material coating alloy membrane enzyme antibody cell tissue genome screening analysis"
 )
 WORDS = WORDS_TEXT.split()
+# The companion files' headers, as in the HORIZON zip.
+FIELDS_OF_SCIENCE_HEADER = ["projectID", "euroSciVocCode", "euroSciVocPath", "euroSciVocTitle"]
+FIELDS_OF_SCIENCE_HEADER += ["euroSciVocDescription"]
+TOPICS_HEADER = ["projectID", "topic", "title"]
+PROGRAMME_PARTS_HEADER = ["projectID", "legalBasis", "title", "uniqueProgrammePart"]
+# Fictional programme parts (code, title), and the share of companion rows that name a project
+# the dump does not hold (CORDIS publishes these files more often than project.csv).
+PROGRAMME_PARTS = [
+    (f"H2020-EU.{a}.{b}.", f"Fictional programme part {a}.{b}")
+    for a in (1, 2, 3)
+    for b in (1, 2, 3)
+]
+UNKNOWN_PROJECTS = 0.02
 
 
 class Command(BaseCommand):
-    help = "Write synthetic CORDIS-layout project.csv and organization.csv of any size."
+    help = (
+        "Write synthetic CORDIS-layout files of any size: project.csv, organization.csv and "
+        "the companion files (euroSciVoc.csv, topics.csv, legalBasis.csv)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("out", help="Folder to write project.csv and organization.csv to.")
@@ -63,15 +84,31 @@ class Command(BaseCommand):
         parser.add_argument("--organizations", type=int, default=150)
         parser.add_argument("--participations", type=int, default=500)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--changed",
+            type=float,
+            metavar="PERCENT",
+            help="Write a newer dump of the same sample instead: this share of its rows "
+            "changed (amounts, roles, statuses, countries, fields of science, new rows).",
+        )
 
-    def handle(self, *args, out, projects, organizations, participations, seed, **options):
+    def handle(self, *args, out, projects, organizations, participations, seed, changed, **opts):
         try:
-            write_sample(out, projects, organizations, participations, seed=seed)
+            if changed is None:
+                write_sample(out, projects, organizations, participations, seed=seed)
+            else:
+                # Imported here: it builds on this module's names.
+                from cordis.sample_changes import write_changed
+
+                with tempfile.TemporaryDirectory() as folder:
+                    write_sample(folder, projects, organizations, participations, seed=seed)
+                    write_changed(folder, out, changed / 100, seed=seed)
         except ValueError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(
             f"Wrote {projects:,} projects, {organizations:,} organizations and "
-            f"{participations:,} participations to {out}."
+            f"{participations:,} participations to {out}"
+            + ("." if changed is None else f", {changed:g}% of the rows changed.")
         )
 
 
@@ -91,22 +128,70 @@ def write_sample(out, n_projects, n_organizations, n_participations, *, seed=1):
     organizations = [fictional_organization(i, rng) for i in range(n_organizations)]
     members = consortia(n_projects, n_organizations, n_participations, rng)
     keywords = [f"{a} {b}" for a, b in itertools.permutations(WORDS, 2)]
-    with (
-        open(out / "project.csv", "w", newline="", encoding="utf-8") as projects_file,
-        open(out / "organization.csv", "w", newline="", encoding="utf-8") as orgs_file,
-    ):
-        project_writer = csv.writer(projects_file, delimiter=";", lineterminator="\n")
-        org_writer = csv.writer(orgs_file, delimiter=";", lineterminator="\n")
-        project_writer.writerow(PROJECT_HEADER_LINE.split(";"))
-        org_writer.writerow(ORGANIZATION_HEADER_LINE.split(";"))
+    fields = fields_of_science()
+    with ExitStack() as files:
+        writers = {
+            name: csv_writer(
+                files.enter_context(open(out / name, "w", newline="", encoding="utf-8")), name
+            )
+            for name in SAMPLE_FILES
+        }
+        writers["project.csv"].writerow(PROJECT_HEADER_LINE.split(";"))
+        writers["organization.csv"].writerow(ORGANIZATION_HEADER_LINE.split(";"))
+        writers["euroSciVoc.csv"].writerow(FIELDS_OF_SCIENCE_HEADER)
+        writers["topics.csv"].writerow(TOPICS_HEADER)
+        writers["legalBasis.csv"].writerow(PROGRAMME_PARTS_HEADER)
         for number, consortium in enumerate(members):
             project = fictional_project(number, rng, keywords)
-            project_writer.writerow(project)
+            companions = companion_rows(project, fields, rng)
+            if rng.random() < UNKNOWN_PROJECTS:  # a newer project, not in project.csv
+                companions += companion_rows([str(9_000_000 + number)], fields, rng)
+            project[8] = ";".join(row[1] for name, row in companions if name == "legalBasis.csv")
+            project[9] = ";".join(row[1] for name, row in companions if name == "topics.csv")
+            writers["project.csv"].writerow(project)
+            for name, row in companions:
+                writers[name].writerow(row)
             for order, index in enumerate(consortium, start=1):
                 role = "coordinator" if order == 1 else rng.choice(EXTRA_ROLES)
-                org_writer.writerow(
+                writers["organization.csv"].writerow(
                     participation_row(project, organizations[index], order, role, rng)
                 )
+
+
+SAMPLE_FILES = ["project.csv", "organization.csv", "euroSciVoc.csv", "topics.csv"]
+SAMPLE_FILES += ["legalBasis.csv"]
+
+
+def csv_writer(file, name):
+    """The H2020 files unquoted where they can be, the companion files quoted throughout."""
+    quoting = csv.QUOTE_MINIMAL if name in ("project.csv", "organization.csv") else csv.QUOTE_ALL
+    return csv.writer(file, delimiter=";", lineterminator="\n", quoting=quoting)
+
+
+def fields_of_science():
+    """A fictional three-level hierarchy of fields of science: (code, path, title) of each leaf."""
+    leaves = []
+    for a, top in enumerate(WORDS[:6], start=21):
+        for b, middle in enumerate(WORDS[6:12], start=1):
+            for c, leaf in enumerate(WORDS[12:20], start=1):
+                code = f"/{a}/{a}{b}/{a}{b}{c}"
+                path = f"/{top} sciences/{middle} studies/{leaf} {middle}"
+                leaves.append((code, path, f"{leaf} {middle}"))
+    return leaves
+
+
+def companion_rows(project, fields, rng):
+    """[(file name, row)]: a project's fields of science, topic and programme parts."""
+    cordis_id = project[0]
+    rows = []
+    for code, path, title in rng.sample(fields, rng.randint(1, 5)):
+        rows.append(("euroSciVoc.csv", [cordis_id, code, path, title, ""]))
+    topic = rng.randint(1, 400)
+    topic_row = [cordis_id, f"H2020-FICT-TOPIC-{topic}", f"Fictional topic {topic}"]
+    rows.append(("topics.csv", topic_row))
+    for number, (code, title) in enumerate(rng.sample(PROGRAMME_PARTS, rng.choice([1, 1, 2]))):
+        rows.append(("legalBasis.csv", [cordis_id, code, title, "true" if not number else "false"]))
+    return rows
 
 
 def consortia(n_projects, n_organizations, n_participations, rng):

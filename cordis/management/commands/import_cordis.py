@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from base.database import require_migrated
 from cordis.files import CordisError
 from cordis.importer import import_cordis
+from cordis.progress import Bars, Lines
 
 
 class Command(BaseCommand):
@@ -22,7 +23,9 @@ class Command(BaseCommand):
             help="Import the good rows and list the bad ones, instead of importing nothing.",
         )
         parser.add_argument(
-            "--quiet", action="store_true", help="No progress lines (same as --verbosity 0)."
+            "--quiet",
+            action="store_true",
+            help="No progress bars or lines (same as --verbosity 0).",
         )
         parser.add_argument(
             "--no-wait",
@@ -35,10 +38,17 @@ class Command(BaseCommand):
         require_migrated()
         progress = None
         if verbosity > 0 and not quiet:
-            # Progress goes to stderr so that stdout holds the summary alone.
-            def progress(message):
-                self.stderr.write(message)
-                self.stderr.flush()
+            # Progress goes to stderr so that stdout holds the summary alone: bars on a
+            # terminal, plain lines in a pipe or a log.
+            if self.stderr.isatty():
+                progress = Bars(self.stderr._out)
+            else:
+
+                def write(message):
+                    self.stderr.write(message)
+                    self.stderr.flush()
+
+                progress = Lines(write)
 
         def waiting(message):  # even with --quiet: it says why nothing happens for a while
             self.stderr.write(message)

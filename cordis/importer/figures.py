@@ -1,0 +1,71 @@
+"""Which organizations' figures an import recomputes: only those its changes affect.
+
+organizations/stats.py computes the figures and says what they are computed from
+(PARTICIPATION_FIELDS_IN_FIGURES, ORGANIZATION_FIELDS_IN_FIGURES); the writer notes what of
+that changed, and this module turns it into the organizations to recompute. A re-import of a
+dump in which 5% of the rows changed thus recomputes a fraction of the organizations, not all.
+"""
+
+import time
+
+from cordis.bulk import where_in
+from organizations.models import FiguresSource, Organization
+from organizations.stats import refresh_figures
+from projects.models import Participation
+
+
+def organizations_affected(
+    *, joined_projects=(), participations_changed=(), countries_changed=()
+) -> set[int]:
+    """The pks of the organizations whose figures may differ after these changes:
+
+    - joined_projects: projects with a new participation: each of their members has a
+      partner more, and the organization that joined, a project more;
+    - participations_changed: organizations with a participation whose role or contribution
+      changed (PARTICIPATION_FIELDS_IN_FIGURES);
+    - countries_changed: organizations whose country changed: their partners' partner
+      countries (ORGANIZATION_FIELDS_IN_FIGURES).
+
+    The import never removes a participation, so no figure changes by one going.
+    """
+    affected = set(participations_changed)
+    for chosen in where_in(Participation.objects, "project_id", joined_projects):
+        affected.update(chosen.values_list("organization_id", flat=True))
+    moved = {}  # project -> the organizations in it whose country changed
+    for chosen in where_in(Participation.objects, "organization_id", countries_changed):
+        for project, organization in chosen.values_list("project_id", "organization_id"):
+            moved.setdefault(project, set()).add(organization)
+    for chosen in where_in(Participation.objects, "project_id", moved):
+        for project, organization in chosen.values_list("project_id", "organization_id"):
+            if moved[project] - {organization}:  # a partner moved, not (only) itself
+                affected.add(organization)
+    return affected
+
+
+def refresh_after_import(writer, result, progress):
+    """Recompute the figures the import's changes affect; set result.figures_refreshed.
+
+    The dump's organizations have their editor-entered figures replaced (keep_edited=False):
+    the import has just brought the data they come from, so they are recomputed even when
+    nothing of theirs changed. Other organizations in the same projects keep theirs.
+    """
+    started = time.monotonic()
+    affected = organizations_affected(
+        joined_projects=writer.joined_projects,
+        participations_changed=writer.participations_changed,
+        countries_changed=writer.countries_changed,
+    )
+    in_dump = set(writer.organization_pks.values())
+    edited = Organization.objects.filter(figures_source=FiguresSource.EDITORS)
+    affected.update(in_dump.intersection(edited.values_list("pk", flat=True)))
+    refreshed = refresh_figures_of(affected & in_dump, keep_edited=False)
+    refreshed += refresh_figures_of(affected - in_dump, keep_edited=True)
+    result.figures_refreshed = refreshed
+    progress.line(f"figures: {refreshed:,} organizations ({time.monotonic() - started:.1f} s)")
+
+
+def refresh_figures_of(organization_pks, *, keep_edited):
+    refreshed = 0
+    for organizations in where_in(Organization.objects, "pk", organization_pks):
+        refreshed += refresh_figures(organizations, keep_edited=keep_edited)
+    return refreshed

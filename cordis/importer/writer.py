@@ -1,0 +1,297 @@
+"""Writing what cordis/files.py reads, a chunk of rows at a time, counting what it creates,
+updates and leaves alone, and noting what the figures depend on (cordis/importer/figures.py).
+
+Writes are set-based (cordis/bulk.py: COPY, set-wise updates, lookups by sets of keys) so that
+the number of queries does not grow with the number of rows, only with the number of chunks.
+"""
+
+import itertools
+import time
+
+from django.utils import timezone
+
+from cordis.bulk import (
+    BULK_ROWS,
+    fetch,
+    fetch_pks,
+    fetch_tuples,
+    foreign_keys_checked_once,
+    insert_rows,
+    update_rows,
+    where_in,
+)
+from cordis.companions import COMPANION_TABLES, write_classification
+from cordis.files import CHUNK_ROWS, ORGANIZATION_FILE, PROJECT_FILE
+from cordis.importer.result import Counts
+from cordis.importer.rows import UniqueSlugs, apply_changes, empty_values, file_values, slug_base
+from cordis.values import readable
+from organizations.models import ORGANIZATION_IMPORTED_FIELDS, Organization, Status
+from organizations.stats import ORGANIZATION_FIELDS_IN_FIGURES, PARTICIPATION_FIELDS_IN_FIGURES
+from projects.models import (
+    PARTICIPATION_IMPORTED_FIELDS,
+    PROJECT_IMPORTED_FIELDS,
+    Keyword,
+    Participation,
+    Project,
+)
+
+# What the import owns: the models' lists (the admin shows them read-only).
+PROJECT_FIELDS = PROJECT_IMPORTED_FIELDS
+ORGANIZATION_FIELDS = ORGANIZATION_IMPORTED_FIELDS
+PARTICIPATION_FIELDS = PARTICIPATION_IMPORTED_FIELDS
+KEYWORD_LINK = Project.keywords.through
+
+
+class Writer:
+    """Writes the chunks cordis/files.py reads (see cordis.files.Discard for the calls).
+
+    Once the dump has a bad row and bad rows are not to be skipped, it writes nothing more:
+    the import reads on, to list every bad row, then rolls back.
+    """
+
+    def __init__(self, dump, result, *, skip_bad_rows, progress):
+        self.dump = dump
+        self.result = result
+        self.counts = result.counts
+        self.skip_bad_rows = skip_bad_rows
+        self.progress = progress
+        self.started = time.monotonic()
+        self.project_pks = {}  # cordis_id -> pk, of the dump's projects
+        self.organization_pks = {}  # pic -> pk, of the dump's organizations
+        self.new_projects, self.changed_projects = set(), set()
+        self.project_slugs = UniqueSlugs(Project)
+        self.organization_slugs = UniqueSlugs(Organization)
+        self.keyword_slugs = UniqueSlugs(Keyword)
+        self.keyword_pks = None  # lower-case name -> pk, every keyword (read when needed)
+        self.keyword_names = set()  # the dump's keywords, lower case
+        self.keyword_links = []  # (project pk, keyword pk) to add, once project.csv is read
+        # What the figures depend on (cordis/importer/figures.py).
+        self.joined_projects = set()  # projects with new participations
+        self.participations_changed = set()  # organizations whose participations changed
+        self.countries_changed = set()  # organizations whose country changed
+        self.bulk = False  # the participations were a bulk load (a first import)
+
+    @property
+    def writing(self):
+        return self.skip_bad_rows or not self.dump.bad_rows
+
+    def report(self, table):
+        c = self.counts[table]
+        self.progress.line(
+            f"{table}: {c.created:,} created, {c.updated:,} updated, "
+            f"{c.unchanged:,} unchanged ({time.monotonic() - self.started:.1f} s)"
+        )
+
+    # Projects and keywords ------------------------------------------------------------------
+
+    def write_projects(self, chunk, keywords):
+        """Create and update a chunk of projects; then their keywords (if the file has them)."""
+        if not self.writing:
+            return
+        if chunk:
+            fields = list(chunk[0][1])  # every row of a file has the same columns
+            keys = [cordis_id for cordis_id, _ in chunk]
+            existing = fetch_tuples(Project.objects, "cordis_id", keys, fields)
+            new, changed = [], []
+            for cordis_id, values in chunk:
+                values = file_values(Project, values)
+                current = existing.get(cordis_id)
+                if current is None:
+                    new.append({"cordis_id": cordis_id, **values})
+                elif current[1:] != tuple(values[name] for name in fields):
+                    changed.append(Project(pk=current[0], **values))
+            bases = [slug_base(row["acronym"], f"project-{row['cordis_id']}") for row in new]
+            for row, slug in zip(new, self.project_slugs(bases), strict=True):
+                row["slug"] = slug
+            insert_rows(Project, new)
+            update_rows(Project, changed, fields)
+            counts = self.counts["projects"]
+            counts.created += len(new)
+            counts.updated += len(changed)
+            counts.unchanged += len(existing) - len(changed)
+            self.project_pks.update((cordis_id, row[0]) for cordis_id, row in existing.items())
+            new_pks = fetch_pks(Project, "cordis_id", [row["cordis_id"] for row in new])
+            self.project_pks.update(new_pks)
+            self.new_projects.update(new_pks.values())
+            self.changed_projects.update(project.pk for project in changed)
+        if keywords is not None:  # no keywords column: leave keywords alone
+            self.write_keywords(keywords)
+
+    def write_keywords(self, keywords):
+        """Create missing keywords (matched ignoring case) and set the keywords of a chunk of
+        projects; the links to add wait for the end of project.csv (one bulk insert).
+
+        Only projects whose keywords cell is not empty are touched.
+        """
+        if self.keyword_pks is None:
+            # Every keyword, in one query: the table is small next to the rows of an import,
+            # and new slugs must not clash with any of them.
+            self.keyword_pks = {}
+            for pk, name in Keyword.objects.values_list("pk", "name"):
+                self.keyword_pks.setdefault(name.lower(), pk)
+        names = {}  # lower-case name -> name as first written, of the keywords to create
+        for project_names in keywords.values():
+            for name in project_names:
+                self.keyword_names.add(name.lower())
+                if name.lower() not in self.keyword_pks:
+                    names.setdefault(name.lower(), name)
+        new = [{"name": name} for name in names.values()]
+        bases = [slug_base(row["name"], "keyword") for row in new]
+        for row, slug in zip(new, self.keyword_slugs(bases), strict=True):
+            row["slug"] = slug
+        insert_rows(Keyword, new)
+        new_pks = fetch_pks(Keyword, "name", [row["name"] for row in new])
+        self.keyword_pks.update((name.lower(), pk) for name, pk in new_pks.items())
+        self.counts["keywords"].created += len(new)
+
+        wanted = {
+            (self.project_pks[cordis_id], self.keyword_pks[name.lower()])
+            for cordis_id, project_names in keywords.items()
+            for name in project_names
+        }
+        links = {}  # (project, keyword) -> link pk, for the projects that have keywords
+        for project_links in where_in(KEYWORD_LINK.objects, "project_id", {p for p, _ in wanted}):
+            rows = project_links.values_list("pk", "project_id", "keyword_id")
+            links.update(((project, keyword), pk) for pk, project, keyword in rows)
+        to_add = [pair for pair in wanted if pair not in links]
+        to_remove = {pair: pk for pair, pk in links.items() if pair not in wanted}
+        self.keyword_links += to_add
+        for removed in where_in(KEYWORD_LINK.objects, "pk", to_remove.values()):
+            removed.delete()
+        # A project whose keywords changed is updated, unless it is new.
+        self.count_links_changed({p for p, _ in to_add} | {p for p, _ in to_remove})
+
+    def count_links_changed(self, projects):
+        newly_changed = projects - self.changed_projects - self.new_projects
+        self.changed_projects |= newly_changed
+        self.counts["projects"].updated += len(newly_changed)
+        self.counts["projects"].unchanged -= len(newly_changed)
+
+    def done(self, filename):
+        """The end of a file: what waits for it, and the report."""
+        if not self.writing:
+            return
+        if filename == PROJECT_FILE:
+            self.report("projects")
+            if self.dump.has_keywords:
+                insert_rows(KEYWORD_LINK, self.keyword_links, ["project_id", "keyword_id"])
+                self.keyword_links = []
+                keywords = self.counts["keywords"]
+                keywords.unchanged = len(self.keyword_names) - keywords.created
+                self.report("keywords")
+        elif filename == ORGANIZATION_FILE:
+            self.report("organizations")
+
+    # Organizations and participations -------------------------------------------------------
+
+    def write_organizations(self, chunk):
+        """Create and update a chunk of organizations ({pic: values})."""
+        if not self.writing or not chunk:
+            return
+        fields = [*ORGANIZATION_FIELDS, "version"]
+        existing = fetch(Organization, "pic", chunk, fields)
+        new, changed = [], []
+        now = timezone.now()
+        for pic, values in chunk.items():
+            values = file_values(Organization, values)
+            current = existing.get(pic)
+            if current is None:
+                # The readable legal name: short names ("UT") say little, and are shown
+                # beside it. Only for a new organization: the name is the editors' after.
+                name = readable(values["legal_name"], values.get("short_name", ""))
+                new.append(
+                    {
+                        "pic": pic,
+                        "name": name,
+                        "status": Status.PUBLISHED.value,
+                        "published_at": now,  # as Organization.save() would set it
+                        **values,
+                    }
+                )
+            elif changed_names := apply_changes(current, values):
+                if not ORGANIZATION_FIELDS_IN_FIGURES.isdisjoint(changed_names):
+                    self.countries_changed.add(current["pk"])
+                # A new version: an editor's form opened before the import is now stale and
+                # cannot silently undo it (see Organization.version).
+                current["version"] += 1
+                changed.append(Organization(updated_at=now, **current))
+        bases = [slug_base(row["name"], f"org-{row['pic']}") for row in new]
+        for row, slug in zip(new, self.organization_slugs(bases), strict=True):
+            row["slug"] = slug
+        insert_rows(Organization, new)
+        update_rows(Organization, changed, [*fields, "updated_at"])
+        counts = self.counts["organizations"]
+        counts.created += len(new)
+        counts.updated += len(changed)
+        counts.unchanged += len(existing) - len(changed)
+        self.organization_pks.update((pic, row["pk"]) for pic, row in existing.items())
+        self.organization_pks.update(fetch_pks(Organization, "pic", [row["pic"] for row in new]))
+
+    def write_participations(self, dump, advance):
+        """Create and update the dump's participations, a chunk at a time."""
+        if not self.writing:
+            return
+        fields = dump.participation_fields
+        empty = empty_values(Participation)
+        in_figures = [i for i, name in enumerate(fields) if name in PARTICIPATION_FIELDS_IN_FIGURES]
+        # A first import is a bulk load: the foreign keys are checked once, at the end.
+        expected_new = sum(
+            1
+            for cordis_id, _ in dump.participations
+            if self.project_pks[cordis_id] in self.new_projects
+        )
+        self.bulk = expected_new >= BULK_ROWS
+        counts = self.counts["participations"]
+        items = iter(dump.participations.items())
+        done = 0
+        with foreign_keys_checked_once(Participation, bulk=self.bulk):
+            while chunk := list(itertools.islice(items, CHUNK_ROWS)):
+                rows = [
+                    (self.project_pks[cordis_id], self.organization_pks[pic], values[:-1])
+                    for (cordis_id, pic), values in chunk
+                ]
+                keys = [(project, organization) for project, organization, _ in rows]
+                existing = fetch_tuples(
+                    Participation.objects, ("project_id", "organization_id"), keys, fields
+                )
+                new, changed = [], []
+                for project, organization, values in rows:
+                    if None in values:  # file_values, for a tuple
+                        values = tuple(
+                            empty[name] if v is None else v
+                            for name, v in zip(fields, values, strict=True)
+                        )
+                    current = existing.get((project, organization))
+                    if current is None:
+                        new.append((project, organization, *values))
+                        self.joined_projects.add(project)
+                    elif current[1:] != values:
+                        if any(current[1 + i] != values[i] for i in in_figures):
+                            self.participations_changed.add(organization)
+                        changed.append(
+                            Participation(pk=current[0], **dict(zip(fields, values, strict=True)))
+                        )
+                insert_rows(Participation, new, ["project_id", "organization_id", *fields])
+                update_rows(Participation, changed, fields)
+                counts.created += len(new)
+                counts.updated += len(changed)
+                counts.unchanged += len(rows) - len(new) - len(changed)
+                done += len(rows)
+                advance(done)
+        self.report("participations")
+
+    # Companion files ------------------------------------------------------------------------
+
+    def write_classification(self, classification):
+        """Fields of science, topics or programme parts, from a companion file."""
+        if not self.writing:
+            return
+        (created, updated, unchanged), touched = write_classification(
+            classification, self.project_pks
+        )
+        table = COMPANION_TABLES[classification.file]
+        skipped = sum(1 for row in self.dump.bad_rows if row.file == classification.file)
+        self.counts[table] = Counts(created, updated, unchanged, skipped)
+        self.report(table)
+        # A project whose links changed is updated, unless it is new (as for keywords).
+        self.count_links_changed(touched)

@@ -1,0 +1,139 @@
+"""A newer dump: only the figures its changes affect are recomputed, and they are exact; and
+what the import says while it runs, piped or quiet."""
+
+import csv
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from cordis import bulk
+from cordis.importer import import_cordis
+from cordis.records import ROLES
+from organizations.models import Organization
+from organizations.stats import COMPUTED, refresh_figures
+from projects.models import Participation
+from tests.test_import_cordis import generate, write_small_dump
+
+pytestmark = pytest.mark.django_db
+
+
+def participations(folder):
+    """{(project, pic): (role, contribution)} and {pic: country}, straight from the file."""
+    pairs, countries = {}, {}
+    with open(folder / "organization.csv", encoding="utf-8", newline="") as file:
+        for row in csv.DictReader(file, delimiter=";"):
+            amount = row["ecContribution"].replace(",", ".")
+            pair = (row["projectID"], row["organisationID"])
+            pairs[pair] = (ROLES[row["role"].lower()], Decimal(amount) if amount else None)
+            countries.setdefault(row["organisationID"], row["country"])
+    return pairs, countries
+
+
+def affected(before, after):
+    """The pics whose figures the change from `before` to `after` affects, in plain Python:
+    an organization whose role or contribution changed; every member of a project someone
+    joined; the partners of an organization whose country changed."""
+    old, old_countries = participations(before)
+    new, new_countries = participations(after)
+    members = {}
+    for project, pic in new:
+        members.setdefault(project, set()).add(pic)
+    pics = {
+        pic for (project, pic), values in new.items() if old.get((project, pic), values) != values
+    }
+    for project, _ in new.keys() - old.keys():
+        pics |= members[project]
+    moved = {pic for pic, country in new_countries.items() if old_countries.get(pic) != country}
+    for project_members in members.values():
+        for pic in project_members & moved:
+            pics |= project_members - {pic}
+    return pics
+
+
+def figures():
+    return {o["pic"]: o for o in Organization.objects.values("pic", *COMPUTED)}
+
+
+def test_a_dump_with_5_percent_changed_recomputes_only_the_affected_figures(tmp_path):
+    before = generate(tmp_path / "before", 300, 400, 1_500, seed=4)
+    after = generate(tmp_path / "after", 300, 400, 1_500, seed=4, changed=5)
+    import_cordis(before)
+    long_ago = timezone.now() - timedelta(days=365)
+    Organization.objects.update(figures_computed_at=long_ago)
+
+    result = import_cordis(after)
+
+    expected = affected(before, after)
+    assert 0 < len(expected) < Organization.objects.count()
+    assert result.figures_refreshed == len(expected)
+    recomputed = Organization.objects.filter(figures_computed_at__gt=long_ago)
+    assert set(recomputed.values_list("pic", flat=True)) == expected
+    counts = result.counts
+    assert counts["participations"].created > 0 and counts["participations"].updated > 0
+    assert counts["projects"].updated > 0 and counts["organizations"].updated > 0
+    # Every figure is what a recomputation of every organization gives.
+    imported = figures()
+    refresh_figures(Organization.objects.all())
+    assert figures() == imported
+
+
+def test_the_same_dump_again_recomputes_no_figure(tmp_path):
+    folder = generate(tmp_path / "sample", 30, 40, 150, seed=2)
+    assert import_cordis(folder).figures_refreshed == 40
+    assert import_cordis(folder).figures_refreshed == 0
+
+
+# Progress ---------------------------------------------------------------------------------
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_piped_progress_is_plain_lines(tmp_path):
+    folder = generate(tmp_path / "sample", 30, 40, 150)
+    err = io.StringIO()  # not a terminal, as in a pipe or a log
+    call_command("import_cordis", str(folder), stdout=io.StringIO(), stderr=err)
+    lines = err.getvalue().splitlines()
+    assert "\r" not in err.getvalue()
+    assert any(line.startswith("participations: 150 created, 0 updated") for line in lines)
+    assert any(line.startswith("projects: 30 created, 0 updated, 0 unchanged") for line in lines)
+    assert any(line.startswith("figures: 40 organizations") for line in lines)
+    quiet = io.StringIO()
+    call_command("import_cordis", str(folder), "--quiet", stdout=io.StringIO(), stderr=quiet)
+    assert quiet.getvalue() == ""
+
+
+def test_a_terminal_shows_progress_bars(tmp_path):
+    folder = write_small_dump(tmp_path / "small")
+    err = Terminal()
+    out = io.StringIO()
+    call_command("import_cordis", str(folder), stdout=out, stderr=err)
+    shown = err.getvalue()
+    assert "project.csv:" in shown and "organization.csv:" in shown  # a bar per file
+    assert "participations:" in shown and " rows/s" in shown  # and phase, with a rate
+    assert "\r" in shown  # redrawn in place
+    assert "Done in" in out.getvalue()  # the summary, on stdout as before
+
+
+def test_update_rows_updates_many_rows_as_bulk_update_would(tmp_path):
+    # PostgreSQL's path: COPY into a temporary table, one UPDATE; elsewhere, bulk_update.
+    import_cordis(generate(tmp_path / "sample", 300, 400, 1_500, seed=3))
+    changed = list(Participation.objects.order_by("pk"))
+    assert len(changed) >= bulk.BATCH_SIZE
+    for number, participation in enumerate(changed):
+        participation.ec_contribution = Decimal(number) + Decimal("0.25")
+        participation.ended_early = number % 2 == 0
+    untouched = list(Participation.objects.order_by("pk").values_list("role", "order"))
+
+    bulk.update_rows(Participation, changed, ["ec_contribution", "ended_early"])
+
+    stored = Participation.objects.order_by("pk")
+    assert [p.ec_contribution for p in stored] == [p.ec_contribution for p in changed]
+    assert [p.ended_early for p in stored] == [number % 2 == 0 for number in range(len(changed))]
+    assert list(stored.values_list("role", "order")) == untouched
