@@ -13,8 +13,15 @@ def record_dump(dump, path) -> None:
     the date of its newest data (None when its files give no contentUpdateDate)."""
     data_date = date.fromisoformat(dump.data_date) if dump.data_date else None
     now = timezone.now()
-    for programme in sorted(dump.programmes - {""}):
-        CordisDump.objects.update_or_create(
+    programmes = sorted(dump.programmes - {""})
+    # Replaced rather than updated: two queries, whether the programme was imported before.
+    CordisDump.objects.filter(framework_programme__in=programmes).delete()
+    CordisDump.objects.bulk_create(
+        CordisDump(
             framework_programme=programme,
-            defaults={"source": Path(path).name, "data_date": data_date, "imported_at": now},
+            source=Path(path).name,
+            data_date=data_date,
+            imported_at=now,
         )
+        for programme in programmes
+    )
