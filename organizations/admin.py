@@ -70,21 +70,34 @@ class OrganizationForm(forms.ModelForm):
         )
         if current is not None and current != version:
             raise ValidationError(
-                "Someone else saved this profile while you were editing it (%(last)s). Your "
-                "changes have not been saved. Open the profile again to see theirs, then redo "
-                "yours.",
-                params={"last": last_change_text(self.instance)},
+                stale_version_message(self.instance, current, getattr(self, "editing_user", None)),
                 code="stale_version",
             )
 
 
-def last_change_text(organization):
+def stale_version_message(organization, current_version, editing_user):
+    """Why a save is refused, naming who saved the profile since the form was opened: the
+    editor themself (in another window or tab), another editor, or an import or script."""
     version = Version.objects.get_for_object(organization).select_related("revision__user").first()
-    if version is None:
-        return "outside the admin"
-    user = version.revision.user or "an import or script"
-    when = date_format(timezone.localtime(version.revision.date_created), "j M Y, H:i")
-    return f"last saved by {user} on {when}"
+    if version is not None and version.field_dict.get("version") == current_version:
+        who, changed_at = version.revision.user, version.revision.date_created
+    else:  # the last save in the admin is older: the import (it bumps the version) or a script
+        who, changed_at = None, organization.updated_at
+    when = " on " + date_format(timezone.localtime(changed_at), "j M Y, H:i")
+    if who is not None and who == editing_user:
+        return (
+            f"You saved this profile in another window or tab{when}, after this form was "
+            "opened. These changes have not been saved: open the profile again, then redo them."
+        )
+    if who is not None:
+        return (
+            f"{who} saved this profile while you were editing it{when}. Your changes have not "
+            "been saved. Open the profile again to see theirs, then redo yours."
+        )
+    return (
+        f"An import or script changed this profile while you were editing it{when}. Your "
+        "changes have not been saved. Open the profile again, then redo them."
+    )
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):
@@ -149,6 +162,12 @@ class ParticipationInline(admin.TabularInline):
 class OrganizationAdmin(CompareVersionAdmin):
     form = OrganizationForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.editing_user = request.user  # a refused save names who saved in between
+        return form
+
     # Fieldsets follow the order of the profile page's sections.
     fieldsets = [
         (

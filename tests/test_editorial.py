@@ -136,7 +136,12 @@ def test_second_save_from_the_same_version_is_refused(client, editor):
     client.force_login(other)
     response = post_change(client, gpoh, second_form, why_partner="The second editor's text.")
     assert response.status_code == 200
-    assert "Someone else saved this profile while you were editing it" in response.content.decode()
+    assert f"{editor.username} saved this profile while you were editing it on " in (
+        response.content.decode()
+    )
+    assert f"{editor.username} saved this profile while you were editing it on " in (
+        response.content.decode()
+    )
     gpoh.refresh_from_db()
     assert gpoh.why_partner == "The first editor's text."
 
@@ -146,6 +151,27 @@ def test_second_save_from_the_same_version_is_refused(client, editor):
     assert response.status_code == 302
     gpoh.refresh_from_db()
     assert gpoh.why_partner == "The second editor's text."
+
+
+def test_a_change_by_the_import_is_named_as_such(client, editor):
+    from django.db.models import F
+    from django.utils import timezone
+
+    client.force_login(editor)
+    call_command("load_demo", verbosity=0)
+    gpoh = Organization.objects.get(slug="gpoh")
+    assert post_change(client, gpoh, change_form_data(client.get(change_url(gpoh)))).status_code
+    form = change_form_data(client.get(change_url(gpoh)))
+    # What the import does to a profile whose imported fields changed.
+    Organization.objects.filter(pk=gpoh.pk).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+
+    response = post_change(client, gpoh, form, tagline="Too late.")
+    assert response.status_code == 200
+    assert "An import or script changed this profile while you were editing it on " in (
+        response.content.decode()
+    )
 
 
 def test_a_restore_makes_forms_opened_before_it_stale(client, editor):
@@ -167,7 +193,8 @@ def test_a_restore_makes_forms_opened_before_it_stale(client, editor):
 
     response = post_change(client, gpoh, stale_form, tagline="Stale tagline.")
     assert response.status_code == 200
-    assert "Someone else saved this profile while you were editing it" in response.content.decode()
+    # The same editor restored it: the message says so rather than blame someone else.
+    assert "You saved this profile in another window or tab on " in response.content.decode()
     gpoh.refresh_from_db()
     assert gpoh.tagline == oldest.field_dict["tagline"]
 
