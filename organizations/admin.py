@@ -4,13 +4,14 @@ from django.apps import apps
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
+from organizations.capabilities import merge_capabilities
 from organizations.drafting import draft_from_data
 from organizations.models import (
     ORGANIZATION_IMPORTED_FIELDS,
@@ -317,6 +318,27 @@ class OrganizationAdmin(CompareVersionAdmin):
 
 @admin.register(Capability)
 class CapabilityAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "organization_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = ["merge"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_organizations=Count("organizations"))
+
+    @admin.display(description="organizations", ordering="num_organizations")
+    def organization_count(self, capability):
+        return capability.num_organizations
+
+    @admin.action(description="Merge the selected capabilities into one", permissions=["delete"])
+    def merge(self, request, queryset):
+        capabilities = list(queryset.order_by("-num_organizations", "pk"))
+        if len(capabilities) < 2:
+            self.message_user(
+                request, "Select two capabilities or more to merge.", messages.WARNING
+            )
+            return
+        kept, duplicates = capabilities[0], capabilities[1:]
+        merge_capabilities(kept, duplicates)
+        names = ", ".join(c.name for c in duplicates)
+        self.message_user(request, f"Merged {names} into {kept.name}.", messages.SUCCESS)

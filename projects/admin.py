@@ -75,10 +75,31 @@ class ProjectAdmin(admin.ModelAdmin):
 
 @admin.register(Keyword)
 class KeywordAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "project_count", "organization_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["merge"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        # Counted for the whole list in one GROUP BY, so that it sorts by them: which
+        # keyword a merge keeps depends on its projects.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                num_projects=Count("projects", distinct=True),
+                num_organizations=Count("projects__participations__organization", distinct=True),
+            )
+        )
+
+    @admin.display(description="projects", ordering="num_projects")
+    def project_count(self, keyword):
+        return keyword.num_projects
+
+    @admin.display(description="organizations", ordering="num_organizations")
+    def organization_count(self, keyword):
+        return keyword.num_organizations
 
     @admin.action(description="Merge the selected keywords into one", permissions=["delete"])
     def merge(self, request, queryset):

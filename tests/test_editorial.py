@@ -234,3 +234,46 @@ def test_merge_keywords_repoints_projects(editor_client):
     assert not Keyword.objects.filter(pk=duplicate.pk).exists()
     assert set(kept.projects.all()) >= {both, only_duplicate}
     assert kept.projects.count() == 3
+
+
+def test_the_keyword_list_counts_projects_and_organizations_and_sorts_by_them(editor_client):
+    busy, quiet = make_keyword("busy keyword"), make_keyword("quiet keyword")
+    for _ in range(3):
+        project = make_project(keywords=[busy])
+        make_participation(project, make_organization())
+        make_participation(project, make_organization())
+    make_participation(make_project(keywords=[quiet]), make_organization())
+
+    url = reverse("admin:projects_keyword_changelist")
+    response = editor_client.get(url, {"o": "-3"})  # the projects column, most first
+    rows = response.context["cl"].result_list
+    assert [(k.name, k.num_projects, k.num_organizations) for k in rows] == [
+        ("busy keyword", 3, 6),
+        ("quiet keyword", 1, 1),
+    ]
+    response = editor_client.get(url, {"o": "3"})
+    assert [k.name for k in response.context["cl"].result_list] == ["quiet keyword", "busy keyword"]
+
+
+def test_capabilities_are_counted_and_merged(editor_client):
+    from organizations.models import Capability
+    from tests.factories import make_capability
+
+    kept, duplicate = make_capability("Artificial intelligence"), make_capability("AI")
+    both, only_duplicate, only_kept = (make_organization() for _ in range(3))
+    both.capabilities.set([kept, duplicate])
+    only_duplicate.capabilities.set([duplicate])
+    only_kept.capabilities.set([kept])
+    extra = make_organization()
+    extra.capabilities.set([kept])
+
+    url = reverse("admin:organizations_capability_changelist")
+    counts = {c.name: c.num_organizations for c in editor_client.get(url).context["cl"].result_list}
+    assert counts == {"Artificial intelligence": 3, "AI": 2}
+
+    response = editor_client.post(
+        url, {"action": "merge", "_selected_action": [kept.pk, duplicate.pk]}, follow=True
+    )
+    assert "Merged AI into Artificial intelligence." in response.content.decode()
+    assert not Capability.objects.filter(pk=duplicate.pk).exists()
+    assert set(kept.organizations.all()) == {both, only_duplicate, only_kept, extra}
