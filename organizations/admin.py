@@ -164,6 +164,10 @@ class OrganizationAdmin(CompareVersionAdmin):
     form = OrganizationForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    # Compare shows what editors changed: the version counter and the timestamps change with
+    # every save and say nothing.
+    compare_exclude = ["version", "updated_at", "published_at"]
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.editing_user = request.user  # a refused save names who saved in between

@@ -277,3 +277,20 @@ def test_capabilities_are_counted_and_merged(editor_client):
     assert "Merged AI into Artificial intelligence." in response.content.decode()
     assert not Capability.objects.filter(pk=duplicate.pk).exists()
     assert set(kept.organizations.all()) == {both, only_duplicate, only_kept, extra}
+
+
+def test_compare_shows_what_the_editor_changed_and_wraps_long_text(client, editor):
+    client.force_login(editor)
+    call_command("load_demo", verbosity=0)
+    gpoh = Organization.objects.get(slug="gpoh")
+    form = change_form_data(client.get(change_url(gpoh)))
+    long_text = "A sentence of a narrative that runs on. " * 20
+    assert post_change(client, gpoh, form, why_partner=long_text).status_code == 302
+    newer, older = Version.objects.get_for_object(gpoh)[:2]
+
+    compare = reverse("admin:organizations_organization_compare", args=[gpoh.pk])
+    response = client.get(compare, {"version_id1": older.pk, "version_id2": newer.pk})
+    assert response.status_code == 200
+    titles = [field_diff["field"].name for field_diff in response.context["compare_data"]]
+    assert titles == ["why_partner"]  # not the version counter nor the timestamps
+    assert "css/admin-compare.css" in response.content.decode()
