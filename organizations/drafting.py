@@ -21,7 +21,7 @@ from organizations.models import (
     Organization,
     Reach,
 )
-from organizations.sections import computed_sections
+from organizations.sections import live_sections
 
 # Europe for the purpose of "reach": the EU, the EEA, Switzerland, the UK and the other
 # European countries associated to Horizon 2020 and Horizon Europe.
@@ -139,7 +139,7 @@ def _candidates(sections, projects):
     keywords of its projects where CORDIS gives no field."""
     if sections.fields:
         return [
-            (item.label, item.projects, "Field of science")
+            (item.label, _in_field(sections, item.label), "Field of science")
             for item in sections.fields[:EXPERTISE_CANDIDATES]
         ]
     by_keyword = {}
@@ -148,6 +148,11 @@ def _candidates(sections, projects):
             by_keyword.setdefault(name, set()).add(pk)
     ranked = sorted(by_keyword.items(), key=lambda item: (-len(item[1]), item[0].lower()))
     return [(name, ids, "Keyword") for name, ids in ranked[:EXPERTISE_CANDIDATES]]
+
+
+def _in_field(sections, title):
+    """The ids of its projects with the field of science `title` (at the depth shown)."""
+    return {pk for pk, titles in sections.project_fields.items() if title in titles}
 
 
 def _level(ids, top, projects, latest_year):
@@ -353,7 +358,7 @@ def _thin_evidence_reason(projects):
 def draft_from_data(organization):
     """Fill the empty sections of `organization` from its projects; return a Draft."""
     draft = Draft(organization)
-    sections = computed_sections(organization)
+    sections = live_sections(organization)
     if not sections.project_count:
         return draft
     projects = _projects_of(organization, sections)

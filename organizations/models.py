@@ -110,7 +110,7 @@ class OrganizationQuerySet(models.QuerySet):
         """Everything the profile page shows, in a fixed number of queries."""
         # The projects tables show no objective.
         participations = _participations().select_related("project").defer("project__objective")
-        return self.prefetch_related(
+        return self.select_related("computed").prefetch_related(
             "capabilities",
             "analysis_notes",
             Prefetch(
@@ -387,6 +387,27 @@ class Organization(models.Model):
     def mark_figures_edited(self):
         self.figures_source = FiguresSource.EDITORS
         self.figures_computed_at = None
+
+
+class ComputedProfile(models.Model):
+    """What an organization's computed sections count, as the last import left it
+    (organizations/sections/stored.py): the profile reads it instead of grouping every
+    project again. Without one, the page counts from the projects themselves."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, primary_key=True, related_name="computed"
+    )
+    tally = models.JSONField(help_text="organizations.sections.tally.Tally, as JSON.")
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "computed profile"
+
+    def __str__(self):
+        return f"Computed sections of {self.organization}"
+
+    def get_absolute_url(self):
+        return self.organization.get_absolute_url()
 
 
 class Capability(models.Model):

@@ -81,6 +81,28 @@ def test_a_dump_with_5_percent_changed_recomputes_only_the_affected_figures(tmp_
     assert figures() == imported
 
 
+def test_after_a_newer_dump_every_stored_profile_counts_what_its_projects_say(tmp_path):
+    from organizations.models import ComputedProfile
+    from organizations.sections import live_tally
+    from organizations.sections.stored import stored_tally
+
+    before = generate(tmp_path / "before", 300, 400, 1_500, seed=4)
+    after = generate(tmp_path / "after", 300, 400, 1_500, seed=4, changed=5)
+    assert import_cordis(before).sections_refreshed == 400  # a first import: every one
+    long_ago = timezone.now() - timedelta(days=365)
+    ComputedProfile.objects.update(computed_at=long_ago)
+
+    result = import_cordis(after)
+
+    # The members of the changed projects, beyond those whose figures changed.
+    assert result.figures_refreshed < result.sections_refreshed < Organization.objects.count()
+    assert ComputedProfile.objects.filter(computed_at__gt=long_ago).count() == (
+        result.sections_refreshed
+    )
+    for organization in Organization.objects.select_related("computed"):
+        assert stored_tally(organization) == live_tally(organization)[0], organization.pic
+
+
 def test_the_same_dump_again_recomputes_no_figure(tmp_path):
     folder = generate(tmp_path / "sample", 30, 40, 150, seed=2)
     assert import_cordis(folder).figures_refreshed == 40

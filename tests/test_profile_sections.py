@@ -244,3 +244,46 @@ def test_column_chart_geometry():
     assert sliver.height == 1  # a small value still shows
     assert tallest.y + tallest.height == chart.baseline
     assert chart.width == 4 * 40 and chart.description == "2020: 10; 2021: 0; 2022: 5; 2023: x"
+
+
+def shown(sections):
+    """What the page shows of the sections, to compare two ways of making them."""
+    activity = sections.activity
+    return (
+        [(i.label, i.count, i.url, i.detail) for i in sections.fields],
+        [(i.label, i.count, i.url) for i in sections.topics + sections.programme_parts],
+        [(y.year, y.projects, y.coordinated, y.funding, y.funded) for y in activity.years],
+        (activity.undated.projects, activity.undated.funding, activity.by_call_year),
+        [(i.label, i.count) for i in activity.roles + sections.partner_countries],
+        [(p.pk, p.shared_projects) for p in sections.partners],
+        (sections.fields_projects, sections.topics_projects, sections.partners_with_country),
+    )
+
+
+def test_stored_sections_show_what_counting_the_projects_shows(lab):
+    from organizations.models import Organization
+    from organizations.sections import live_sections, refresh_sections
+
+    live = shown(live_sections(lab))
+    assert refresh_sections([lab.pk]) == 1
+    lab = Organization.objects.select_related("computed").get(pk=lab.pk)
+    assert lab.computed.tally["project_count"] == 4
+    assert shown(computed_sections(lab, AnonymousUser())) == live
+
+
+def test_stored_partners_leave_out_drafts_for_the_public(client, lab):
+    from organizations.models import Status
+    from organizations.sections import refresh_sections
+
+    refresh_sections([lab.pk])
+    berlin = (
+        lab.participations.get(project__acronym="FIRST")
+        .project.participations.exclude(organization=lab)
+        .get()
+        .organization
+    )
+    berlin.status = Status.DRAFT
+    berlin.save()
+    page = Page.of(client.get(lab.get_absolute_url()))
+    assert berlin.name not in page.text
+    assert "Germany" in page.text  # still counted among the partner countries

@@ -91,7 +91,9 @@ def test_refresh_stats_command(consortium, capsys):
     call_command("refresh_stats")
 
     assert {slug: figures(slug) for slug in EXPECTED} == EXPECTED
-    assert "Refreshed the figures of 6 organization(s)." in capsys.readouterr().out
+    assert "Refreshed the figures of 6 organization(s) and the computed sections of" in (
+        capsys.readouterr().out
+    )
 
 
 def test_refresh_stats_for_some_organizations(consortium):

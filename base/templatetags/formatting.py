@@ -78,6 +78,16 @@ def euro(value):
     return f"{_sign(amount, whole)}€{whole:,}"
 
 
+NOT_PUBLISHED = mark_safe('<span class="muted">not published</span>')
+
+
+@register.filter
+def contribution(amount):
+    """A participation's EC contribution: "€751,855", or "not published" when CORDIS gives
+    none (never "€0"). A filter rather than an include: it is in every row of the tables."""
+    return NOT_PUBLISHED if amount is None else euro(amount)
+
+
 SHORT_UNITS = ["", "K", "M", "B"]
 
 

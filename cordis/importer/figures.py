@@ -10,6 +10,7 @@ import time
 
 from cordis.bulk import where_in
 from organizations.models import FiguresSource, Organization
+from organizations.sections import refresh_sections
 from organizations.stats import refresh_figures
 from projects.models import Participation
 
@@ -62,6 +63,18 @@ def refresh_after_import(writer, result, progress):
     refreshed += refresh_figures_of(affected - in_dump, keep_edited=True)
     result.figures_refreshed = refreshed
     progress.line(f"figures: {refreshed:,} organizations ({time.monotonic() - started:.1f} s)")
+
+    # The computed sections count what the figures count, and the projects' dates and
+    # classifications too: the members of every new or changed project.
+    started = time.monotonic()
+    changed = writer.new_projects | writer.changed_projects
+    for chosen in where_in(Participation.objects, "project_id", changed):
+        affected.update(chosen.values_list("organization_id", flat=True))
+    result.sections_refreshed = refresh_sections(affected)
+    elapsed = time.monotonic() - started
+    progress.line(
+        f"computed sections: {result.sections_refreshed:,} organizations ({elapsed:.1f} s)"
+    )
 
 
 def refresh_figures_of(organization_pks, *, keep_edited):

@@ -24,6 +24,7 @@ class ImportResult:
     # changes affect (cordis/importer/figures.py), and the dump's organizations whose figures
     # an editor had entered.
     figures_refreshed: int = 0
+    sections_refreshed: int = 0  # organizations whose computed sections were stored again
     seconds: float = 0.0
     # "euroSciVoc.csv: 6,120 rows name 2,106 projects not in project.csv", per companion file
     unknown_projects: list = field(default_factory=list)

@@ -1,14 +1,16 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from base.database import require_migrated
 from organizations.models import FiguresSource, Organization
+from organizations.sections import refresh_sections
 from organizations.stats import refresh_figures
 
 
 class Command(BaseCommand):
     help = (
         "Recompute organizations' headline figures (projects, as coordinator, EC funding, "
-        "partners, countries) from their participations."
+        "partners, countries) and their profiles' computed sections from their participations."
     )
 
     def add_arguments(self, parser):
@@ -28,10 +30,15 @@ class Command(BaseCommand):
             if missing:
                 raise CommandError(f"No organization with the slug: {', '.join(missing)}")
         count = refresh_figures(organizations, keep_edited=not include_edited)
+        with transaction.atomic():
+            sections = refresh_sections(organizations.values_list("pk", flat=True))
         skipped = 0
         if not include_edited:
             skipped = organizations.filter(figures_source=FiguresSource.EDITORS).count()
-        message = f"Refreshed the figures of {count} organization(s)."
+        message = (
+            f"Refreshed the figures of {count} organization(s) and the computed sections of "
+            f"{sections}."
+        )
         if skipped:
             message += (
                 f" Left {skipped} with figures entered by the editors alone "

@@ -1,0 +1,71 @@
+"""An organization's tally read straight from its projects: five queries, whatever its size.
+
+Used where nothing is stored yet (profiles made in the admin or by the demo, tests) and by
+drafting, which needs the counts project by project.
+"""
+
+from collections import Counter, defaultdict
+
+from organizations.models import Organization
+from organizations.sections.tally import PARTNERS_KEPT, tally
+
+
+def live_tally(organization):
+    """(Tally, ByProject) of `organization`."""
+    from projects.models import Participation
+
+    participations = list(
+        Participation.objects.filter(organization=organization)
+        .order_by()
+        .values_list("project_id", "role", "ec_contribution", "project__start_date")
+    )
+    if not participations:
+        return tally([], {}, {}, {}, {}, [])
+    # Its projects, as a subquery: each query reads them by index, not by a list of ids.
+    projects = Participation.objects.filter(organization=organization).values("project_id")
+    topics, fields, parts = classifications(projects)
+    # Every partner, most shared projects first: their countries, and the first few.
+    rows = Organization.objects.partners_of(organization).values_list(
+        "pk", "country", "shared_projects"
+    )
+    countries, partners = Counter(), []
+    for pk, country, shared in rows:
+        if country:
+            countries[country] += 1
+        if len(partners) < PARTNERS_KEPT:
+            partners.append((pk, shared))
+    return tally(participations, topics, fields, parts, countries, partners)
+
+
+def classifications(projects):
+    """({project: [(topic code, title)]}, {project: [(field code, path)]}, {project: (own
+    programme part's code, title)}) of `projects` (a subquery of project ids): three
+    queries."""
+    from projects.models import Project, ProjectProgrammePart
+
+    topics = _by_project(
+        Project.topics.through.objects.filter(project_id__in=projects).values_list(
+            "project_id", "topic__code", "topic__title"
+        )
+    )
+    fields = _by_project(
+        Project.fields_of_science.through.objects.filter(project_id__in=projects).values_list(
+            "project_id", "fieldofscience__code", "fieldofscience__path"
+        )
+    )
+    parts = {
+        project: (code, title)
+        for project, code, title in ProjectProgrammePart.objects.filter(
+            project_id__in=projects, is_unique=True
+        )
+        .order_by()
+        .values_list("project_id", "programme_part__code", "programme_part__title")
+    }
+    return topics, fields, parts
+
+
+def _by_project(rows):
+    grouped = defaultdict(list)
+    for project, *values in rows.order_by():
+        grouped[project].append(tuple(values))
+    return dict(grouped)
