@@ -225,14 +225,12 @@ def test_demo_participations_add_up_to_the_headline_funding(db):
 # For an anonymous visitor (no session): the organization (with its stored computed
 # sections, if any), its capabilities, analysis notes, expertise areas (with their project
 # counts), the newest and the notable participations (with their projects), the projects per
-# programme (one query whatever their number), the names of the partners listed and the dumps
-# the computed sections come from.
+# programme (one query whatever their number), its partners (with their countries) and the
+# dumps the computed sections come from.
 PROFILE_QUERIES_STORED = 9
 # Without stored sections (a profile no import has touched), they are counted from its
-# projects: participations, topics, fields of science, programme parts, partners.
-PROFILE_QUERIES = PROFILE_QUERIES_STORED + 5
-# An organization with no partners has none to name: a query fewer.
-NO_PARTNERS = -1
+# projects: participations, topics, fields of science, programme parts.
+PROFILE_QUERIES = PROFILE_QUERIES_STORED + 4
 
 
 def build_profile(size):
@@ -311,8 +309,7 @@ def test_a_small_profile_lists_all_its_projects(client, db):
 def test_demo_profile_query_count(client, db, django_assert_num_queries):
     call_command("load_demo")
 
-    # The demo holds GPOH's projects, not its partners.
-    with django_assert_num_queries(PROFILE_QUERIES + NO_PARTNERS):
+    with django_assert_num_queries(PROFILE_QUERIES):
         response = client.get(GPOH_URL)
 
     assert response.status_code == 200

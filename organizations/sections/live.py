@@ -1,13 +1,12 @@
-"""An organization's tally read straight from its projects: five queries, whatever its size.
+"""An organization's tally read straight from its projects: four queries, whatever its size.
 
 Used where nothing is stored yet (profiles made in the admin or by the demo, tests) and by
 drafting, which needs the counts project by project.
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 
-from organizations.models import Organization
-from organizations.sections.tally import PARTNERS_KEPT, tally
+from organizations.sections.tally import tally
 
 
 def live_tally(organization):
@@ -20,21 +19,11 @@ def live_tally(organization):
         .values_list("project_id", "role", "ec_contribution", "project__start_date")
     )
     if not participations:
-        return tally([], {}, {}, {}, {}, [])
+        return tally([], {}, {}, {})
     # Its projects, as a subquery: each query reads them by index, not by a list of ids.
     projects = Participation.objects.filter(organization=organization).values("project_id")
     topics, fields, parts = classifications(projects)
-    # Every partner, most shared projects first: their countries, and the first few.
-    rows = Organization.objects.partners_of(organization).values_list(
-        "pk", "country", "shared_projects"
-    )
-    countries, partners = Counter(), []
-    for pk, country, shared in rows:
-        if country:
-            countries[country] += 1
-        if len(partners) < PARTNERS_KEPT:
-            partners.append((pk, shared))
-    return tally(participations, topics, fields, parts, countries, partners)
+    return tally(participations, topics, fields, parts)
 
 
 def classifications(projects):

@@ -8,6 +8,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 # Fields of science are counted at this depth of euroSciVoc ("medical and health sciences /
 # clinical medicine / oncology"): the top two levels say little ("natural sciences"), the
@@ -19,10 +20,8 @@ FIELD_DEPTH = 3
 # "HORIZON-CL5-2023-D5-01-08", "ERC-2021-STG", "SC1-PM-02-2017"; "EURATOM2027" names the
 # programme's end, not a call.
 CALL_YEAR = re.compile(r"(?:^|-)((?:19|20)[0-9]{2})(?:-|$)")
-# The partners a profile lists by name, most shared projects first; a few more are kept, for
-# the drafts among them that the public does not see.
+# The partners a profile lists by name, most shared projects first.
 PARTNERS_SHOWN = 60
-PARTNERS_KEPT = 80
 COORDINATOR = "coordinator"
 
 
@@ -41,8 +40,6 @@ class Tally:
     undated: list = field(default_factory=lambda: [0, 0, Decimal(0), 0])
     by_call_year: int = 0  # projects dated by their call's year, for want of a start date
     roles: dict = field(default_factory=dict)  # role -> projects
-    countries: dict = field(default_factory=dict)  # ISO code -> partner organizations
-    partners: list = field(default_factory=list)  # [partner pk, shared projects], the first
 
     def to_json(self):
         data = {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -84,6 +81,7 @@ def call_year(project_topics) -> int | None:
     return min(years) if years else None
 
 
+@lru_cache(maxsize=4096)  # a few thousand fields in euroSciVoc; hundreds of thousands of rows
 def field_at_depth(code, path):
     """(code, path) of the ancestor at FIELD_DEPTH of a euroSciVoc field, or the field itself
     if it is not as deep: ("/29/97/543/12", "/a/b/c/d") -> ("/29/97/543", "/a/b/c")."""
@@ -93,16 +91,14 @@ def field_at_depth(code, path):
     return "/" + "/".join(codes[:FIELD_DEPTH]), "/" + "/".join(titles[:FIELD_DEPTH])
 
 
-def tally(participations, topics, fields, parts, countries, partners):
+def tally(participations, topics, fields, parts):
     """(Tally, ByProject) of one organization from its rows:
 
     participations: [(project, role, EC contribution or None, start date or None)]
     topics: {project: [(code, title)]}; fields: {project: [(code, path)]}
     parts: {project: (code, title)}, each project's own part
-    countries: {ISO code: partner organizations}; partners: [(pk, shared)], the first
     """
-    counted = Tally(project_count=len(participations), countries=dict(countries))
-    counted.partners = [list(partner) for partner in partners[:PARTNERS_KEPT]]
+    counted = Tally(project_count=len(participations))
     by_project = ByProject(topics={p: topics[p] for p in topics})
     roles = Counter()
     for project, role, contribution, start_date in participations:
