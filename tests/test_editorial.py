@@ -91,23 +91,6 @@ def test_publish_and_unpublish_actions(editor_client):
     assert editor_client.get(drafts[0].get_absolute_url()).status_code == 404
 
 
-def test_needs_review_filter(editor_client):
-    without_narrative = make_organization(name="Bare", core_work="")
-    reviewed = make_organization(name="Reviewed", core_work="We do research.")
-    changed = make_organization(name="Changed", core_work="We do research.")
-    changed.tagline = "Edited after publication"
-    changed.save()
-    make_organization(name="Draft", status=Status.DRAFT)
-
-    def names(value):
-        response = editor_client.get(changelist_url(), {"review": value})
-        return {o.name for o in response.context["cl"].result_list}
-
-    assert names("no_narrative") == {without_narrative.name}
-    assert names("changed") == {changed.name}
-    assert reviewed.name not in names("changed")
-
-
 def test_draft_page_links_to_a_preview(editor_client):
     draft = make_organization(status=Status.DRAFT)
     content = editor_client.get(change_url(draft)).content.decode()
