@@ -52,6 +52,16 @@ def test_setup_roles_gives_editors_exactly_the_curation_permissions():
     assert not can("projects.delete_project")
     assert not can("auth.change_user")
     assert not can("auth.view_group")
+    # The editors' workspace adds no say over imported data: the progress of a bulk draft
+    # to look at, nothing of the import's to add, delete or reclassify.
+    assert can("organizations.view_bulkdraft")
+    assert not can("organizations.change_bulkdraft")
+    assert not can("organizations.delete_bulkdraft")
+    assert not can("projects.delete_participation")
+    assert not can("projects.add_project")
+    assert not can("projects.change_fieldofscience")
+    assert not can("projects.change_topic")
+    assert not can("django_tasks_db.change_dbtaskresult")
 
 
 def test_editor_cannot_open_users_or_groups_and_can_change_profiles(editor_client):

@@ -39,6 +39,15 @@ def headline_figures(organization) -> str:
     )
 
 
+def cordis_record(organization) -> str:
+    """What the import writes of an organization, read-only, in a few lines."""
+    if organization is None or organization.pk is None:
+        return ""
+    return render_to_string(
+        "admin/organizations/organization/cordis_record.html", {"organization": organization}
+    )
+
+
 def projects_list(organization) -> str:
     """A compact, read-only list of the newest projects, each linked to its page."""
     from projects.models import Participation
@@ -57,9 +66,11 @@ def projects_list(organization) -> str:
             "project__title",
             "project__start_date",
         )
-        .order_by(F("project__start_date").desc(nulls_last=True), "project__acronym")[
-            : PROJECTS_LISTED + 1
-        ]
+        .order_by(
+            F("project__start_date").desc(nulls_last=True),
+            F("ec_contribution").desc(nulls_last=True),
+            "project__acronym",
+        )[: PROJECTS_LISTED + 1]
     )
     return render_to_string(
         "admin/organizations/organization/projects_list.html",
@@ -87,7 +98,7 @@ class NotableFormSet(BaseInlineFormSet):
             )
             self._shown = (
                 mine.filter(pk__in=[*chosen, *candidates])
-                .select_related("project")
+                .select_related("project", "organization")
                 .order_by(F("notable_rank").asc(nulls_last=True), F("ec_contribution").desc())
             )
         return self._shown

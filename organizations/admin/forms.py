@@ -18,7 +18,7 @@ FIGURES = [
 # One-line texts as wide as the narrative boxes, not the admin's 20em: whole phrases.
 WIDE_INPUTS = ["name", "legal_name", "tagline", "early_focus", "recent_focus"]
 # A text box's height follows its text, within these bounds (lines).
-MIN_ROWS, MAX_ROWS = 3, 24
+MIN_ROWS, MAX_ROWS = 2, 24
 # Characters of a line in a narrative box at the admin's width.
 LINE_CHARACTERS = 90
 

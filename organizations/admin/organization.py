@@ -12,7 +12,12 @@ from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from reversion_compare.admin import CompareVersionAdmin
 
-from organizations.admin.display import NotableProjectInline, headline_figures, projects_list
+from organizations.admin.display import (
+    NotableProjectInline,
+    cordis_record,
+    headline_figures,
+    projects_list,
+)
 from organizations.admin.forms import OrganizationForm, SizedInlineForm
 from organizations.curation import mark_reviewed, record_edit
 from organizations.models import (
@@ -69,6 +74,7 @@ HEADER = [
     "sme",
     "version",
 ]
+IMPORTED_HEADER = ["name", "slug", "tagline", ("kind", "sector"), "cordis_record", "version"]
 EDITED_FIGURES = [
     "figures_source",
     ("project_count", "coordinator_count"),
@@ -117,8 +123,10 @@ class OrganizationAdmin(CompareVersionAdmin):
     def get_fieldsets(self, request, obj=None):
         computed = obj is not None and obj.participations.exists()
         curation = ["status", "curation"] if obj is not None else ["status"]
+        # What CORDIS says of an imported organization, in one read-only block.
+        header = IMPORTED_HEADER if obj is not None and obj.pic else HEADER
         return [
-            ("Header", {"fields": [*HEADER, tuple(curation)]}),
+            ("Header", {"fields": [*header, tuple(curation)]}),
             (
                 "Headline figures",
                 {
@@ -149,7 +157,7 @@ class OrganizationAdmin(CompareVersionAdmin):
         ]
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["headline_figures", "curation"]
+        readonly = ["headline_figures", "curation", "cordis_record"]
         if obj is not None and obj.pic:
             # Came from CORDIS: every import writes these again, so an edit would not last.
             # The kind stays open: an import sets it only when CORDIS classifies the
@@ -244,6 +252,10 @@ class OrganizationAdmin(CompareVersionAdmin):
     @admin.display(description="headline figures")
     def headline_figures(self, obj):
         return headline_figures(obj)
+
+    @admin.display(description="from CORDIS")
+    def cordis_record(self, obj):
+        return cordis_record(obj)
 
     # Actions ---------------------------------------------------------------------------
 
