@@ -104,31 +104,27 @@ class NotableFormSet(BaseInlineFormSet):
         return self._shown
 
 
+class NotableForm(SizedInlineForm):
+    """A notable project's rank and highlight, labelled with its project for screen readers
+    (the table's columns say which is which to the eye)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        acronym = self.instance.project.acronym if self.instance.pk else "the project"
+        self.fields["notable_rank"].widget.attrs["aria-label"] = f"Notable rank of {acronym}"
+        self.fields["highlight"].widget.attrs["aria-label"] = f"Highlight of {acronym}"
+
+
 class NotableProjectInline(admin.TabularInline):
     # A string reference keeps the apps' dependency one way (projects -> organizations).
     model = apps.get_model("projects", "Participation")
     formset = NotableFormSet
-    form = SizedInlineForm
+    form = NotableForm
+    template = "admin/organizations/organization/notable_inline.html"
     extra = 0
-    fields = ["project_link", "contribution", "notable_rank", "highlight"]
-    readonly_fields = ["project_link", "contribution"]
+    fields = ["notable_rank", "highlight"]
     verbose_name = "notable project"
     verbose_name_plural = "notable projects"
-    classes = ["notable-projects"]
-
-    @admin.display(description="project")
-    def project_link(self, participation):
-        project = participation.project
-        return format_html(
-            '<a href="{}">{}</a> <small>{}</small>',
-            project.get_absolute_url(),
-            project.acronym,
-            project.title,
-        )
-
-    @admin.display(description="EC contribution")
-    def contribution(self, participation):
-        return euro(participation.ec_contribution) or "not published"
 
     def has_add_permission(self, request, obj=None):
         return False  # who took part is the import's

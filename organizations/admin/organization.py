@@ -96,6 +96,10 @@ class OrganizationAdmin(CompareVersionAdmin):
     ]
 
     inlines = [ExpertiseAreaInline, NotableProjectInline, AnalysisNoteInline]
+
+    class Media:
+        js = ["js/admin-labels.js"]
+
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["capabilities"]
 
