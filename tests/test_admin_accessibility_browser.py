@@ -10,10 +10,10 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from organizations.drafting import draft_from_data
-from organizations.models import Curation, Organization
-from organizations.stats import refresh_figures
+from organizations.models import Curation
 from tests.conftest import PASSWORD, requires_chromium
-from tests.factories import make_keyword, make_organization, make_participation, make_project
+from tests.factories import make_organization
+from tests.profiles import make_imported_profile
 
 pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.django_db(transaction=True)]
 
@@ -30,13 +30,9 @@ def log_in(page, user):
 
 def profile_with_history(page):
     """A profile with projects, drafted and then saved twice: two versions to compare."""
-    organization = make_organization(name="Institute of Examples", pic="999777111")
-    sensors = make_keyword("sensors")
-    for _ in range(3):
-        project = make_project(keywords=[sensors])
-        make_participation(project=project, organization=organization, ec_contribution="5000")
-        make_participation(project=project, organization=make_organization(country="FR"))
-    refresh_figures(Organization.objects.filter(pk=organization.pk))
+    organization = make_imported_profile(
+        name="Institute of Examples", pic="999777111", keyword="sensors"
+    )
     draft_from_data(organization)  # expertise areas and a note: every inline has rows
     assert organization.expertise_areas.exists()
     change = reverse("admin:organizations_organization_change", args=[organization.pk])

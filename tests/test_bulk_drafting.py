@@ -8,10 +8,9 @@ from django_tasks_db.models import DBTaskResult
 from reversion.models import Version
 
 from organizations.models import BulkDraft, Curation, Organization
-from organizations.stats import refresh_figures
 from organizations.tasks import DRAFT_AT_ONCE
 from tests.admin_forms import change_form_data
-from tests.factories import make_organization, make_participation, make_project
+from tests.profiles import make_imported_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +20,7 @@ SELECTED = DRAFT_AT_ONCE + 5
 @pytest.fixture
 def imported():
     """Profiles as an import leaves them: projects with partners abroad, no text."""
-    organizations = [make_organization(country="DE", pic=f"99900{n:04}") for n in range(SELECTED)]
-    for organization in organizations:
-        for _ in range(3):
-            project = make_project()
-            make_participation(project=project, organization=organization)
-            make_participation(project=project, organization=make_organization(country="FR"))
-    refresh_figures(Organization.objects.all())
-    return organizations
+    return [make_imported_profile(country="DE", pic=f"99900{n:04}") for n in range(SELECTED)]
 
 
 def run_worker():

@@ -16,7 +16,8 @@ from organizations.models import ComputedProfile, Curation, Organization, Status
 from organizations.stats import refresh_figures
 from projects.models import Project
 from tests.admin_forms import change_form_data
-from tests.factories import make_organization, make_participation, make_project
+from tests.factories import make_organization, make_participation
+from tests.profiles import make_imported_profile
 from tests.test_import_cordis import generate
 
 pytestmark = pytest.mark.django_db
@@ -30,16 +31,6 @@ def change_url(organization):
 
 def changelist_url():
     return reverse("admin:organizations_organization_changelist")
-
-
-def with_projects(n=3, **fields):
-    organization = make_organization(**fields)
-    for _ in range(n):
-        project = make_project()
-        make_participation(project=project, organization=organization, ec_contribution="1000")
-        make_participation(project=project, organization=make_organization(country="FR"))
-    refresh_figures(Organization.objects.filter(pk=organization.pk))
-    return organization
 
 
 # Transitions -------------------------------------------------------------------------------
@@ -92,8 +83,8 @@ def test_the_same_dump_again_makes_nothing_stale(tmp_path):
 
 
 def test_refresh_stats_makes_curated_profiles_with_other_figures_stale():
-    grown = with_projects(2, curation=Curation.CURATED)
-    same = with_projects(2, curation=Curation.CURATED)
+    grown = make_imported_profile(2, curation=Curation.CURATED)
+    same = make_imported_profile(2, curation=Curation.CURATED)
     make_participation(organization=grown)  # a project more since
 
     call_command("refresh_stats", verbosity=0)
@@ -105,7 +96,7 @@ def test_refresh_stats_makes_curated_profiles_with_other_figures_stale():
 
 
 def test_draft_review_and_edit_in_the_admin(editor_client, editor):
-    organization = with_projects(3)
+    organization = make_imported_profile(3)
     assert organization.curation == Curation.IMPORTED
     changelist = changelist_url()
 
@@ -131,7 +122,7 @@ def test_draft_review_and_edit_in_the_admin(editor_client, editor):
 
 
 def test_text_written_on_an_imported_profile_makes_it_curated(editor_client):
-    organization = with_projects(1)
+    organization = make_imported_profile(1)
     form = change_form_data(editor_client.get(change_url(organization)))
     form.update(tagline=["Known for their sensors."], _save=["Save"])
     assert editor_client.post(change_url(organization), form).status_code == 302
@@ -158,7 +149,7 @@ def test_reviewed_in_bulk_from_the_list(editor_client):
 
 
 def test_drafted_text_is_hidden_from_the_public_and_marked_for_staff(staff):
-    organization = with_projects(3, curation=Curation.DRAFTED, trajectory=DRAFTED_TEXT)
+    organization = make_imported_profile(3, curation=Curation.DRAFTED, trajectory=DRAFTED_TEXT)
     organization.tagline = "A drafted tagline."
     organization.save()
 
@@ -204,12 +195,12 @@ def test_the_admin_home_counts_each_state_and_links_to_its_list(editor_client):
 
 def test_the_queue_puts_the_profiles_deserving_most_attention_first(editor_client):
     recent = recent_since()
-    big = with_projects(5)
-    small = with_projects(1)
-    funded = with_projects(1)
+    big = make_imported_profile(5)
+    small = make_imported_profile(1)
+    funded = make_imported_profile(1)
     funded.participations.update(ec_contribution=Decimal("5000000"))
-    active = with_projects(2)
-    older = with_projects(2)
+    active = make_imported_profile(2)
+    older = make_imported_profile(2)
     Project.objects.filter(participations__organization=active).update(start_date=recent)
     refresh_figures(Organization.objects.all())
     call_command("refresh_stats", verbosity=0)  # counts the attention too

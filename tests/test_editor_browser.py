@@ -7,7 +7,8 @@ from organizations.models import Curation, Organization
 from organizations.stats import refresh_figures
 from projects.models import Participation, Project
 from tests.conftest import PASSWORD, requires_chromium
-from tests.factories import make_keyword, make_organization, make_participation, make_project
+from tests.factories import make_organization
+from tests.profiles import make_imported_profile
 
 pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.django_db(transaction=True)]
 
@@ -65,18 +66,6 @@ def test_editor_edits_sees_history_and_restores(page, editor):
     assert NEW_EVIDENCE not in content
 
 
-def imported_profile():
-    """A profile as an import leaves it: projects with partners abroad, no text."""
-    organization = make_organization(name="Institute of Light", pic="999555111", country="DE")
-    optics = make_keyword("optics")
-    for _ in range(3):
-        project = make_project(keywords=[optics])
-        make_participation(project=project, organization=organization, ec_contribution="9000")
-        make_participation(project=project, organization=make_organization(country="FR"))
-    refresh_figures(Organization.objects.filter(pk=organization.pk))
-    return Organization.objects.get(pk=organization.pk)
-
-
 def public_text(page, url):
     """The page as an anonymous visitor sees it."""
     visitor = page.context.browser.new_context(base_url=page.url.split("/admin")[0])
@@ -88,7 +77,9 @@ def public_text(page, url):
 
 
 def test_the_editors_day(page, editor):
-    organization = imported_profile()
+    organization = make_imported_profile(
+        name="Institute of Light", pic="999555111", keyword="optics"
+    )
 
     # Log in; the admin home shows the queue.
     page.goto("/admin/login/?next=/admin/")
