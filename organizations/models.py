@@ -366,7 +366,11 @@ class Organization(models.Model):
     edited_at = models.DateTimeField("last edited", null=True, blank=True, editable=False)
     # How much attention the profile deserves, for the queue's order: projects, recent
     # projects and EC funding (organizations/curation.py, refresh_attention).
-    attention = models.PositiveIntegerField(default=0, editable=False)
+    attention = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Each project counts 10, a recent one 10 more, each EUR 100,000 of EC funding 1.",
+    )
 
     # Optimistic locking: every save through the admin must carry the version it started
     # from, so that a second editor's save cannot silently overwrite the first one's.
@@ -478,7 +482,8 @@ class BulkDraft(models.Model):
         verbose_name = "bulk draft"
 
     def __str__(self):
-        return f"Draft from data of {self.total:,} profiles ({self.created_at:%d %b %Y %H:%M})"
+        started = timezone.localtime(self.created_at)
+        return f"Draft from data of {self.total:,} profiles ({started:%d %b %Y %H:%M})"
 
     def get_absolute_url(self):
         return reverse("admin:organizations_bulkdraft_change", args=[self.pk])

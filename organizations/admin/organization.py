@@ -3,9 +3,10 @@
 import reversion
 from csp.constants import SELF
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -106,6 +107,7 @@ class OrganizationAdmin(CompareVersionAdmin):
     # The queue: the profiles most visitors see first (organizations/curation.py).
     list_display = [
         "name",
+        "attention",
         "curation",
         "status",
         "project_count",
@@ -205,7 +207,9 @@ class OrganizationAdmin(CompareVersionAdmin):
         """The public page as staff see it, to frame beside the change form."""
         from organizations.views import OrganizationDetailView
 
-        organization = get_object_or_404(Organization, pk=object_id)
+        organization = self.get_object(request, unquote(object_id))  # None if malformed
+        if organization is None:
+            raise Http404("No such profile.")
         if not self.has_view_or_change_permission(request, organization):
             raise PermissionDenied
         response = OrganizationDetailView.as_view()(request, slug=organization.slug)

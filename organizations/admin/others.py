@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from organizations.capabilities import merge_capabilities
@@ -16,13 +17,14 @@ class BulkDraftAdmin(admin.ModelAdmin):
     fields = ["created_by", "created_at", "progress", "finished", "error"]
     readonly_fields = fields
     change_form_template = "admin/organizations/bulkdraft/change_form.html"
+    view_on_site = False
 
     @admin.display(description="progress")
     def progress(self, bulk):
-        return (
-            f"{bulk.done:,} of {bulk.total:,} profiles done; {bulk.drafted:,} drafted "
-            "(the others had nothing empty to draft, or no projects)"
-        )
+        text = f"{bulk.done:,} of {bulk.total:,} profiles done; {bulk.drafted:,} drafted"
+        if bulk.drafted < bulk.done:
+            text += " (the others had nothing empty to draft, or no projects)"
+        return text
 
     @admin.display(description="finished")
     def finished(self, bulk):
@@ -30,7 +32,7 @@ class BulkDraftAdmin(admin.ModelAdmin):
             return "Stopped by an error"
         if bulk.finished_at is None:
             return "Not yet"
-        return date_format(bulk.finished_at, "j M Y, H:i")
+        return date_format(timezone.localtime(bulk.finished_at), "j M Y, H:i")
 
     def has_add_permission(self, request):
         return False

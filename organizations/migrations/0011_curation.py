@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organization',
             name='attention',
-            field=models.PositiveIntegerField(default=0, editable=False),
+            field=models.PositiveIntegerField(default=0, editable=False, help_text='Each project counts 10, a recent one 10 more, each EUR 100,000 of EC funding 1.'),
         ),
         migrations.AddField(
             model_name='organization',
