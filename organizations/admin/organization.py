@@ -187,17 +187,13 @@ class OrganizationAdmin(CompareVersionAdmin):
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        extra_context = {
-            **(extra_context or {}),
-            "projects_list": projects_list(obj),
-            "preview_url": reverse("admin:organizations_organization_preview", args=[object_id])
-            if obj is not None
-            else "",
-            "reviewed_button": REVIEWED
-            if obj is not None and self.has_change_permission(request, obj)
-            else "",
-        }
+        extra_context = extra_context or {}
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            preview = reverse("admin:organizations_organization_preview", args=[obj.pk])
+            extra_context.update(projects_list=projects_list(obj), preview_url=preview)
+            if self.has_change_permission(request, obj):
+                extra_context["reviewed_button"] = REVIEWED
         response = super().change_view(request, object_id, form_url, extra_context)
         response._csp_update = {"frame-src": [SELF]}  # the side-by-side preview
         return response
