@@ -49,7 +49,9 @@ class CapabilityAdmin(admin.ModelAdmin):
     actions = ["merge"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(num_organizations=Count("organizations"))
+        # annotate() with a Count drops Meta.ordering: the list pages need one.
+        queryset = super().get_queryset(request)
+        return queryset.annotate(num_organizations=Count("organizations")).order_by("name")
 
     @admin.display(description="organizations", ordering="num_organizations")
     def organization_count(self, capability):
