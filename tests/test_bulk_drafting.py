@@ -12,7 +12,9 @@ from organizations.tasks import DRAFT_AT_ONCE
 from tests.admin_forms import change_form_data
 from tests.profiles import make_imported_profile
 
-pytestmark = pytest.mark.django_db
+# The worker closes the database connection between tasks, as a long-running process should
+# (close_old_connections): no test transaction can hold it, so these tests commit.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 SELECTED = DRAFT_AT_ONCE + 5
 

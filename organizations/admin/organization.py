@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -213,6 +213,9 @@ class OrganizationAdmin(CompareVersionAdmin):
         return response
 
     def changelist_view(self, request, extra_context=None):
+        if any("\x00" in value for _, values in request.GET.lists() for value in values):
+            # PostgreSQL refuses text with a NUL character: say so rather than fail.
+            return HttpResponseBadRequest("A search or filter contains a NUL character.")
         if request.method == "POST" and "action" in request.POST:
             # Our actions record their own revisions, one or two per profile, each with its
             # comment. django-reversion's changelist_view wraps the whole request in one

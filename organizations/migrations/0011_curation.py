@@ -6,18 +6,17 @@ from django.conf import settings
 from django.db import migrations, models
 from django.db.models import Q
 
-# Existing profiles: those with text an editor wrote are curated, the others imported.
-NARRATIVE = ["tagline", "core_work", "trajectory", "why_partner", "network_narrative"]
-
 
 def set_states(apps, schema_editor):
+    """Existing profiles with text an editor wrote are curated, the others imported; and the
+    queue's order, counted as the import counts it from now on."""
+    from organizations.curation import NARRATIVE_FIELDS, refresh_attention
+
     Organization = apps.get_model("organizations", "Organization")
     written = Q()
-    for name in NARRATIVE:
+    for name in NARRATIVE_FIELDS:
         written |= ~Q(**{name: ""})
     Organization.objects.filter(written).update(curation="curated")
-    # The queue's order, counted as the import will count it from now on.
-    from organizations.curation import refresh_attention
 
     pks = list(Organization.objects.values_list("pk", flat=True))
     for start in range(0, len(pks), 5000):
