@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.text import Truncator
 
+from organizations.curation import mark_drafted
 from organizations.models import (
     AnalysisNote,
     CollaborationRole,
@@ -403,7 +404,9 @@ def draft_from_data(organization):
         )
         draft.filled.append("an analysis note on thin evidence")
 
-    if changed:
+    draft.filled.extend(organization._meta.get_field(name).verbose_name for name in changed)
+    if draft.filled:
+        # Not public until an editor has reviewed it (organizations/curation.py).
+        mark_drafted(organization)
         organization.save()
-        draft.filled.extend(organization._meta.get_field(name).verbose_name for name in changed)
     return draft

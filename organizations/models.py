@@ -1,5 +1,6 @@
 import reversion
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
@@ -35,6 +36,15 @@ class Sector(models.TextChoices):
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
+
+
+class Curation(models.TextChoices):
+    """Where a profile is in the editors' work, apart from whether it is published."""
+
+    IMPORTED = "imported", "Imported"  # nothing written by editors: computed sections only
+    DRAFTED = "drafted", "Drafted"  # text drafted from data, not reviewed: hidden from the public
+    CURATED = "curated", "Curated"  # an editor reviewed or wrote it
+    STALE = "stale", "Stale"  # curated, but the data changed since (new projects, figures)
 
 
 class CollaborationRole(models.TextChoices):
@@ -89,6 +99,13 @@ def sees_drafts(user):
     return user.is_active and user.is_staff
 
 
+def sees_drafted_text(user, organization):
+    """Whether `user` may read what editors wrote on `organization`'s profile: text drafted
+    from data stays with staff until an editor has reviewed it. The one rule, for the page
+    and its templates alike (organizations/templatetags/curation.py)."""
+    return organization.curation != Curation.DRAFTED or sees_drafts(user)
+
+
 class OrganizationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -98,6 +115,10 @@ class OrganizationQuerySet(models.QuerySet):
         if sees_drafts(user):
             return self
         return self.published()
+
+    def by_attention(self):
+        """The editors' queue: the profiles most visitors will see first."""
+        return self.order_by("-attention", "name", "pk")
 
     def recently_updated(self):
         return self.order_by("-updated_at")
@@ -321,6 +342,36 @@ class Organization(models.Model):
         editable=False,
         help_text="When the profile was last published (or reviewed and published again).",
     )
+    # The editors' work (organizations/curation.py) -----------------------------------------
+    curation = models.CharField(
+        "curation state",
+        max_length=10,
+        choices=Curation,
+        default=Curation.IMPORTED,
+        help_text="Imported: computed sections only. Drafted: text drafted from the data, "
+        "hidden from the public until an editor marks it reviewed. Curated: reviewed or "
+        "written by an editor. Stale: curated, but the data changed since.",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Who last saved the profile in the admin, and when: the queue shows them.
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name="last editor",
+    )
+    edited_at = models.DateTimeField("last edited", null=True, blank=True, editable=False)
+    # How much attention the profile deserves, for the queue's order: projects, recent
+    # projects and EC funding (organizations/curation.py, refresh_attention).
+    attention = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Each project counts 10, a recent one 10 more, each EUR 100,000 of EC funding 1.",
+    )
+
     # Optimistic locking: every save through the admin must carry the version it started
     # from, so that a second editor's save cannot silently overwrite the first one's.
     version = models.PositiveIntegerField(default=1)
@@ -342,6 +393,9 @@ class Organization(models.Model):
         indexes = [
             # Home page: "recently updated profiles".
             models.Index(fields=["-updated_at"], name="organization_updated_idx"),
+            # The editors' queue: one state, most attention first.
+            models.Index(fields=["curation", "-attention"], name="organization_queue_idx"),
+            models.Index(fields=["-attention"], name="organization_attention_idx"),
         ]
 
     def __str__(self):
@@ -408,6 +462,35 @@ class ComputedProfile(models.Model):
 
     def get_absolute_url(self):
         return self.organization.get_absolute_url()
+
+
+class BulkDraft(models.Model):
+    """A "Draft from data" run over many profiles, in the background: its progress."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    organization_ids = models.JSONField(help_text="The profiles to draft, in this order.")
+    done = models.PositiveIntegerField("profiles done", default=0)
+    drafted = models.PositiveIntegerField("profiles drafted", default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "bulk draft"
+
+    def __str__(self):
+        started = timezone.localtime(self.created_at)
+        return f"Draft from data of {self.total:,} profiles ({started:%d %b %Y %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("admin:organizations_bulkdraft_change", args=[self.pk])
+
+    @property
+    def total(self):
+        return len(self.organization_ids)
 
 
 class Capability(models.Model):

@@ -18,7 +18,7 @@ from base.templatetags.formatting import euro_short, render_markdown
 from base.views import FilteredListView, PageMixin, filtered_list_url
 from organizations.facets import KEYWORD_FACET_MAX_RESULTS, facets
 from organizations.filters import OrganizationFilterSet
-from organizations.models import PROFILE_PROJECTS, Organization
+from organizations.models import PROFILE_PROJECTS, Organization, sees_drafted_text
 from organizations.search import MAX_TERMS
 from organizations.sections import computed_sections
 
@@ -182,6 +182,8 @@ class OrganizationDetailView(PageMixin, DetailView):
 
     def get_page_description(self):
         # The narrative is Markdown: describe the page with its text, not its markup.
+        if not sees_drafted_text(self.request.user, self.object):
+            return f"{self.object.name}: research profile."
         text = self.object.tagline or unescape(strip_tags(render_markdown(self.object.core_work)))
         return Truncator(text).chars(160) if text else f"{self.object.name}: research profile."
 

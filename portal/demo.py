@@ -21,6 +21,7 @@ GPOH = {
     "country": "DE",
     "city": "Berlin",
     "status": "published",
+    "curation": "curated",  # written and reviewed by the editors
     "figures_source": "editors",
     "project_count": 2,
     "coordinator_count": 0,

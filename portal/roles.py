@@ -15,6 +15,8 @@ EDITOR_PERMISSIONS = [
     ("organizations", "expertisearea", ["view", "add", "change", "delete"]),
     ("organizations", "analysisnote", ["view", "add", "change", "delete"]),
     ("organizations", "capability", ["view", "add", "change", "delete"]),
+    # The progress of a bulk "Draft from data": the action starts it, the task writes it.
+    ("organizations", "bulkdraft", ["view"]),
     ("projects", "keyword", ["view", "add", "change", "delete"]),
     ("projects", "project", ["view", "change"]),
     ("projects", "participation", ["view", "change"]),

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "reversion_compare",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "portal",
     "base",
     "organizations",
@@ -162,6 +164,10 @@ if SECURE:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Background work (bulk "Draft from data"): Django's tasks framework through django-tasks,
+# queued in the database; `manage.py db_worker` runs the tasks (README, "Editors").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Hardening: login lockout (django-axes), Content-Security-Policy (django-csp) and
 # Permissions-Policy (django-permissions-policy); their apps and middleware are listed above.

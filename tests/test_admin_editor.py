@@ -123,7 +123,7 @@ def test_changelist_search_by_name_legal_name_and_pic(editor_client, query, foun
 PAGE_ORDER = ["Header", "Headline figures", *PROFILE_SECTIONS]
 INLINE_SECTIONS = {
     "Expertise areas": "Core expertise",
-    "Projects and notable projects": "Notable projects",
+    "Notable projects": "Notable projects",
     "Analysis notes": "Analysis note",
 }
 

@@ -200,3 +200,26 @@ def test_any_query_is_searched_cleanly(db, q):
     list(search_organizations(Organization.objects.all(), q).organizations)
     query = read_query(q)
     assert read_query(query.text).alternatives == query.alternatives
+
+
+# The editors' queue: the admin's list of profiles, its filters, sorting and pages.
+QUEUE_PARAMETERS = ["curation__exact", "hidden", "kind__exact", "country__exact", "o", "p", "q"]
+
+
+def test_the_editors_queue_with_every_bad_value(editor_client, demo):
+    # The admin answers a lookup it cannot apply with a redirect to the list ("?e=1").
+    queue = reverse("admin:organizations_organization_changelist")
+    for name in QUEUE_PARAMETERS:
+        for value in BAD_VALUES:
+            response = editor_client.get(f"{queue}?{urlencode({name: value})}")
+            assert response.status_code in (200, 302, 400), (name, value[:50])
+
+
+@pytest.mark.parametrize("object_id", ["0", "abc", "9" * 30, "-1", "%00"])
+def test_the_preview_and_progress_of_no_such_object(editor_client, object_id):
+    for name in [
+        "admin:organizations_organization_preview",
+        "admin:organizations_bulkdraft_change",
+    ]:
+        response = editor_client.get(reverse(name, args=[object_id]), follow=True)
+        assert response.status_code in (200, 404), (name, object_id)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from organizations.drafting import draft_from_data, suggested_reach, suggested_role
-from organizations.models import AnalysisNote, CollaborationRole, Organization, Reach
+from organizations.models import AnalysisNote, CollaborationRole, Curation, Organization, Reach
 from tests.admin_forms import change_form_data
 from tests.data import CORDIS_IMI2
 from tests.factories import make_keyword, make_organization, make_participation, make_project
@@ -122,18 +122,17 @@ def test_drafting_from_the_admin_can_be_undone_from_history(editor_client, edito
 
     response = editor_client.post(
         reverse("admin:organizations_organization_changelist"),
-        {"action": "draft_sections_from_data", "_selected_action": [organization.pk]},
+        {"action": "draft_from_data", "_selected_action": [organization.pk]},
     )
 
     assert response.status_code == 302
     organization.refresh_from_db()
     assert organization.early_focus and organization.expertise_areas.exists()
+    assert organization.curation == Curation.DRAFTED
     after, before = Version.objects.get_for_object(organization)
     for version, when in [(before, "Before"), (after, "After")]:
         assert version.revision.user == editor
-        assert version.revision.get_comment() == (
-            f"{when} the action “Draft empty sections from the project data”."
-        )
+        assert version.revision.get_comment() == (f"{when} the action “Draft from data”.")
     assert before.field_dict["early_focus"] == ""
 
     # Restore the version from before: the drafted text and expertise areas are gone.
@@ -149,6 +148,7 @@ def test_drafting_from_the_admin_can_be_undone_from_history(editor_client, edito
         "",
     )
     assert not organization.expertise_areas.exists()
+    assert organization.curation == Curation.IMPORTED  # the state before, too
     assert organization.participations.count() == 3  # imported data is never restored away
 
 

@@ -48,12 +48,13 @@ def test_a_save_in_the_admin_records_only_the_field_the_editor_changed(editor_cl
     assert {name: getattr(gpoh, name) for name in before} == before
     change = LogEntry.objects.filter(object_id=str(gpoh.pk)).latest("action_time")
     assert json.loads(change.change_message) == [{"changed": {"fields": ["Why partner with them"]}}]
-    # History holds the same: the last two versions differ in why_partner (and the version).
+    # History holds the same: the last two versions differ in why_partner (and the version,
+    # and who saved it when).
     newest, previous = Version.objects.get_for_object(gpoh)[:2]
     differences = {
         name for name, value in newest.field_dict.items() if previous.field_dict.get(name) != value
     }
-    assert differences == {"why_partner", "version", "updated_at"}
+    assert differences == {"why_partner", "version", "updated_at", "edited_at", "edited_by_id"}
 
 
 @pytest.mark.django_db

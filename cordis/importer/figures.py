@@ -9,6 +9,7 @@ dump in which 5% of the rows changed thus recomputes a fraction of the organizat
 import time
 
 from cordis.bulk import where_in
+from organizations.curation import after_data_change
 from organizations.models import FiguresSource, Organization
 from organizations.sections import refresh_sections
 from organizations.stats import refresh_figures
@@ -71,6 +72,8 @@ def refresh_after_import(writer, result, progress):
     for chosen in where_in(Participation.objects, "project_id", changed):
         affected.update(chosen.values_list("organization_id", flat=True))
     result.sections_refreshed = refresh_sections(affected)
+    # Curated profiles of these organizations are stale now; the queue's order changes.
+    after_data_change(affected)
     elapsed = time.monotonic() - started
     progress.line(
         f"computed sections: {result.sections_refreshed:,} organizations ({elapsed:.1f} s)"

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from base.database import require_migrated
+from organizations.curation import tracking_figures
 from organizations.models import FiguresSource, Organization
 from organizations.sections import refresh_sections
 from organizations.stats import refresh_figures
@@ -29,9 +30,11 @@ class Command(BaseCommand):
             missing = sorted(set(slugs) - set(organizations.values_list("slug", flat=True)))
             if missing:
                 raise CommandError(f"No organization with the slug: {', '.join(missing)}")
-        count = refresh_figures(organizations, keep_edited=not include_edited)
-        with transaction.atomic():
-            sections = refresh_sections(organizations.values_list("pk", flat=True))
+        # Curated profiles whose figures change become stale.
+        with tracking_figures(organizations):
+            count = refresh_figures(organizations, keep_edited=not include_edited)
+            with transaction.atomic():
+                sections = refresh_sections(organizations.values_list("pk", flat=True))
         skipped = 0
         if not include_edited:
             skipped = organizations.filter(figures_source=FiguresSource.EDITORS).count()
