@@ -12,6 +12,7 @@ from cordis.bulk import where_in
 from organizations.models import FiguresSource, Organization
 from organizations.sections import refresh_sections
 from organizations.stats import refresh_figures
+from organizations.subjects import refresh_subjects
 from projects.models import Participation
 
 
@@ -71,6 +72,7 @@ def refresh_after_import(writer, result, progress):
     for chosen in where_in(Participation.objects, "project_id", changed):
         affected.update(chosen.values_list("organization_id", flat=True))
     result.sections_refreshed = refresh_sections(affected)
+    refresh_subjects(affected)  # the same organizations: their projects' subjects
     elapsed = time.monotonic() - started
     progress.line(
         f"computed sections: {result.sections_refreshed:,} organizations ({elapsed:.1f} s)"
