@@ -33,7 +33,10 @@ class FacetValue:
     @property
     def count_text(self):
         # As intcomma, without its locale machinery per number.
-        return f"about {self.count:,}" if self.estimated else f"{self.count:,}"
+        if not self.estimated:
+            return f"{self.count:,}"
+        # Two significant digits: a sample gives no more.
+        return f"about {round(self.count, 2 - len(str(self.count))):,}"
 
 
 @dataclass
@@ -160,7 +163,16 @@ TOP_SUBJECTS = 10
 # Past this many results, the subject facets are counted over a sample of about this many
 # of them, spread evenly by pk, and shown as "about": counting the subjects of every one of
 # 45,000 organizations would cost more than the rest of the page.
-SUBJECT_EXACT_MAX = 5000
+SUBJECT_EXACT_MAX = 1000
+
+
+def sampled(results, count):
+    """(results, step): every step-th of `count` results by pk, about SUBJECT_EXACT_MAX of
+    them (all, step 1, when there are no more)."""
+    step = -(-count // SUBJECT_EXACT_MAX)
+    if step > 1:
+        results = results.alias(sample=Mod("pk", step)).filter(sample=0)
+    return results, step
 
 
 def subject_facets(results, count, data, params) -> list:
@@ -170,9 +182,7 @@ def subject_facets(results, count, data, params) -> list:
     counts = {kind: Counter() for kind in SUBJECT_FACETS}
     if not count:
         return subject_groups(counts, data, params)
-    step = -(-count // SUBJECT_EXACT_MAX)  # 1: every result
-    if step > 1:
-        results = results.alias(sample=Mod("pk", step)).filter(sample=0)
+    results, step = sampled(results, count)
     rows = (
         OrganizationSubject.objects.filter(organization__in=results.order_by().values("pk"))
         .values_list("kind", "code")

@@ -6,12 +6,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db.models import CharField, Count, Value
-from django.db.models.functions import Mod
 
 from organizations.facets import (
     SUBJECT_EXACT_MAX,
     Facet,
     current_params,
+    sampled,
     subject_groups,
 )
 from organizations.models import SubjectKind
@@ -26,23 +26,21 @@ class ProjectFacets:
 
 
 def project_facets(filterset, request) -> ProjectFacets:
-    """Three queries: the number of results with the programmes, programme parts and topics
-    (one UNION), the fields of science, and the titles of the values shown."""
+    """Four queries: the number of results; the programmes, programme parts and topics (one
+    UNION); the fields of science; the titles of the values shown. Past SUBJECT_EXACT_MAX
+    results, counted over a sample, as on the organizations page."""
     data = filterset.form.cleaned_data
-    params = current_params(request)
     results = filterset.qs.order_by()
+    count = results.count()
     counts = {kind: Counter() for kind in SUBJECT_FACETS}
-    for kind, code, n in _subject_counts(results.values("pk")):
-        counts[kind][code] = n
-    count = counts[SubjectKind.PROGRAMME].total()  # each project has one ("" if not given)
-    del counts[SubjectKind.PROGRAMME][""]
-    estimated = ()
     if count:
-        step = -(-count // SUBJECT_EXACT_MAX)  # 1: every result
-        if step > 1:  # as on the organizations page: a sample, and "about"
-            results = results.alias(sample=Mod("pk", step)).filter(sample=0)
-            estimated = (SubjectKind.FIELD, SubjectKind.SUBFIELD)
+        results, step = sampled(results, count)
+        for kind, code, n in _subject_counts(results.values("pk")):
+            counts[kind][code] = n * step
+        counts[SubjectKind.PROGRAMME].pop("", None)  # not given: no link
         _count_fields(results.values("pk"), counts, step)
+    estimated = SUBJECT_FACETS if count > SUBJECT_EXACT_MAX else ()
+    params = current_params(request)
     return ProjectFacets(count, subject_groups(counts, data, params, estimated=estimated))
 
 
