@@ -268,9 +268,9 @@ def test_bad_codes_are_form_errors(client, world, page, params, error):
 
 # The count with the other facets; the subjects; their titles; the page.
 ORGANIZATION_QUERIES = 4 + 1
-# The programme choices; the count; the programmes, parts and topics; the fields; the titles;
-# the page.
-PROJECT_QUERIES = 6
+# The programme choices; the count; the pks counted; their programmes, parts and topics;
+# their fields; the titles; the page.
+PROJECT_QUERIES = 7
 NEW_FILTERS = {"field": "/21", "programme": "HORIZON", "topic": ["HORIZON-HLTH-1", "ERC-2021-STG"]}
 
 

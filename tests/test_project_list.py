@@ -163,13 +163,14 @@ def add_projects(n):
         make_participation(make_project(keywords=[keyword]), make_organization())
 
 
-# Projects: the programme choices, the count, the programme facets, the fields of science,
-# the page (the subjects' titles: tests/test_facets.py). Keywords: the count, the page.
+# Projects: the programme choices, the count, the pks counted, the programme facets, the
+# fields of science, the page (the subjects' titles: tests/test_facets.py).
+# Keywords: the count, the page.
 @pytest.mark.parametrize(
     "url, params, queries",
     [
-        (PROJECTS, {}, 5),
-        (PROJECTS, {"q": "proj", "country": "DE", "programme": "H2020"}, 5),
+        (PROJECTS, {}, 6),
+        (PROJECTS, {"q": "proj", "country": "DE", "programme": "H2020"}, 6),
         (KEYWORDS, {}, 2),
         (KEYWORDS, {"q": "keyword"}, 2),
     ],
