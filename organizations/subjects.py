@@ -9,6 +9,7 @@ and counts its subject facets from these rows (organizations/facets.py).
 
 from collections import Counter, defaultdict
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from organizations.models import OrganizationSubject, SubjectKind
@@ -81,14 +82,18 @@ def _refresh_chunk(chunk):
             if programme:
                 counted[SubjectKind.PROGRAMME, programme] += 1
     OrganizationSubject.objects.filter(organization_id__in=chunk).delete()
-    OrganizationSubject.objects.bulk_create(
-        (
-            OrganizationSubject(organization_id=pk, kind=kind, code=code, projects=n)
-            for pk, counted in counts.items()
-            for (kind, code), n in counted.items()
-        ),
-        batch_size=2000,
-    )
+    # One executemany, as sections/stored.py: bulk_create would split the rows into as many
+    # queries as SQLite's parameter limit asks, a number growing with the rows.
+    table = connection.ops.quote_name(OrganizationSubject._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (organization_id, kind, code, projects) VALUES (%s, %s, %s, %s)",
+            [
+                (pk, kind, code, n)
+                for pk, counted in counts.items()
+                for (kind, code), n in counted.items()
+            ],
+        )
 
 
 def with_subjects(queryset: QuerySet, kind: str, codes) -> QuerySet:
