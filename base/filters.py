@@ -4,6 +4,7 @@ Every value comes from the URL (a GET form), so a search can be bookmarked and s
 forms validate strictly: a value they cannot read is a form error, never a guess.
 """
 
+import re
 from functools import lru_cache
 from html import escape  # Django's escape() is this, behind a slower lazy-text wrapper
 
@@ -89,4 +90,43 @@ def bounds(filter_class, field_name, *, labels, max_value):
             max_value=max_value,
         )
         for label, lookup in zip(labels, ["gte", "lte"], strict=True)
+    )
+
+
+class CodesField(forms.MultipleChoiceField):
+    """Several codes (repeated in the query string: topic=A&topic=B), each checked against
+    a pattern rather than a list of choices: some kinds have thousands of codes."""
+
+    widget = forms.MultipleHiddenInput  # the facets show and change them
+
+    def __init__(self, *, pattern, example, max_values=10, **kwargs):
+        super().__init__(**kwargs)
+        self.pattern, self.example, self.max_values = pattern, example, max_values
+
+    def valid_value(self, value):
+        return self.pattern.fullmatch(value) is not None
+
+    def validate(self, value):
+        if len(value) > self.max_values:
+            raise forms.ValidationError(f"Choose at most {self.max_values}.")
+        for code in value:
+            if not self.valid_value(code):
+                raise forms.ValidationError(
+                    f"“{code[:50]}” is not a code such as {self.example}.", code="invalid_choice"
+                )
+
+
+class CodesFilter(django_filters.MultipleChoiceFilter):
+    """Several codes of a classification (see CodesField); the filtering is the `method`'s."""
+
+    field_class = CodesField
+
+
+def codes_filter(label, method, *, pattern, example, help_text=""):
+    return CodesFilter(
+        label=label,
+        method=method,
+        pattern=re.compile(pattern),
+        example=example,
+        help_text=help_text,
     )

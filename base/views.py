@@ -50,8 +50,18 @@ class FilteredListView(ClampedPaginationMixin, PageMixin, FilterView):
 
     Strict: when a value cannot be read, the page shows the form with its errors and no
     results, with status 400. The filterset is bound even to an empty query string, so that
-    its default order applies to the bare URL too.
+    its default order applies to the bare URL too. A view that counts facets sets
+    `self.facets` (with the number of results, `count`) before paginating: the paginator
+    takes that number rather than counting again.
     """
+
+    facets = None
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if self.facets is not None:
+            paginator.count = self.facets.count  # counted with the facets: no second query
+        return paginator
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}

@@ -1,16 +1,19 @@
-"""The organizations page's facets: counts per country, kind and sector, and top keywords,
-over the current results."""
+"""The organizations page's facets: counts per country, kind, sector and SME, the subjects
+of the results' projects (fields of science, programmes, programme parts, topics), and top
+keywords, over the current results."""
 
 from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.apps import apps
-from django.db.models import Count
+from django.db.models import CharField, Count, Q, Value
+from django.db.models.functions import Mod
 from django.utils.translation import get_language
 
 from base.filters import country_choices
-from organizations.models import Kind, Sector
+from organizations.models import Kind, OrganizationSubject, Sector, SubjectKind
+from organizations.subjects import SUBJECT_FACETS
 
 TOP_KEYWORDS = 10
 FACET_TITLES = {"country": "Country", "kind": "Kind", "sector": "Sector"}
@@ -25,10 +28,15 @@ class FacetValue:
     count: int
     selected: bool
     url: str  # this page with the value added (or taken away, when selected)
+    estimated: bool = False  # counted over a sample of the results
 
     @property
     def count_text(self):
-        return f"{self.count:,}"  # as intcomma, without its locale machinery per number
+        # As intcomma, without its locale machinery per number.
+        if not self.estimated:
+            return f"{self.count:,}"
+        # Two significant digits: a sample gives no more.
+        return f"about {round(self.count, 2 - len(str(self.count))):,}"
 
 
 @dataclass
@@ -45,21 +53,27 @@ class Facets:
 
 
 def facets(filterset, request):
-    """The number of results, counts per country, kind and sector, and the top keywords.
+    """The number of results, counts per country, kind, sector and SME, the subjects of
+    their projects, and the top keywords.
 
     Everything is counted over the current results (with every filter applied), so a count
     is the number of results that choosing the value would leave. The number of results
-    and the three facets come from one query, the number of results per (country, kind,
-    sector), summed here. Keywords take a second query, made only when there are at most
-    KEYWORD_FACET_MAX_RESULTS results.
+    and the four facets come from one query, the number of results per (country, kind,
+    sector, SME), summed here. The subjects take two more (subject_facets.py). Keywords take
+    one more, made only when there are at most KEYWORD_FACET_MAX_RESULTS results.
     """
     data = filterset.form.cleaned_data
-    params = _current_params(request)
+    params = current_params(request)
     # COUNT(*), not COUNT(id): the unfiltered page then reads organization_facets_idx alone.
-    cube = filterset.qs.order_by().values_list(*FACET_TITLES).annotate(n=Count("*"))
-    count, counts = 0, {field: Counter() for field in FACET_TITLES}
-    for *values, n in cube:
+    cube = (
+        filterset.qs.order_by()
+        .values_list(*FACET_TITLES)
+        .annotate(n=Count("*"), smes=Count("pk", filter=Q(sme=True)))
+    )
+    count, smes, counts = 0, 0, {field: Counter() for field in FACET_TITLES}
+    for *values, n, sme_count in cube:
         count += n
+        smes += sme_count
         for field, value in zip(FACET_TITLES, values, strict=True):
             if value:  # "" is "not given": no link for it
                 counts[field][value] += n
@@ -83,6 +97,11 @@ def facets(filterset, request):
             for value, n in ranked
         ]
         groups.append(Facet(field, title, values))
+    if smes:
+        chosen = bool(data.get("sme"))
+        url = with_params(params, sme=[] if chosen else ["on"])
+        groups.append(Facet("sme", "Size", [FacetValue("SME", smes, chosen, url)]))
+    groups += subject_facets(filterset.qs, count, data, params)
     if 0 < count <= KEYWORD_FACET_MAX_RESULTS:
         keywords = top_keywords(filterset.qs, params, data.get("keyword"))
         groups.append(Facet("keyword", "Top project keywords", keywords))
@@ -108,7 +127,7 @@ def top_keywords(results, params, selected):
             keyword.name,
             keyword.n,
             keyword.slug == selected,
-            _with(params, keyword=[] if keyword.slug == selected else [keyword.slug]),
+            with_params(params, keyword=[] if keyword.slug == selected else [keyword.slug]),
         )
         for keyword in keywords
     ]
@@ -116,19 +135,18 @@ def top_keywords(results, params, selected):
 
 def _toggled(params, field, value, selected):
     if field == "sector":  # one sector at a time
-        return _with(params, sector=[] if value in selected else [value])
-    values = [v for v in selected if v != value] if value in selected else [*selected, value]
-    return _with(params, **{field: values})
+        return with_params(params, sector=[] if value in selected else [value])
+    return with_params(params, **{field: _toggle(selected, value)})
 
 
-def _with(params, **changes):
+def with_params(params, **changes):
     """The query string `params` ((name, value) pairs) with `changes` (name -> values)."""
     kept = [(name, value) for name, value in params if name not in changes]
     added = [(name, value) for name, values in changes.items() for value in values]
     return "?" + urlencode(kept + added)
 
 
-def _current_params(request):
+def current_params(request):
     """The current query string as (name, value) pairs, but for the page: links go to page 1.
 
     Plain pairs and urllib's urlencode: QueryDict.copy() deep-copies, for every link.
@@ -136,3 +154,111 @@ def _current_params(request):
     return [
         (name, value) for name, values in request.GET.lists() if name != "page" for value in values
     ]
+
+
+# Subjects -----------------------------------------------------------------------------------
+
+# Values shown per subject facet, besides those chosen (the fields' top level has fewer).
+TOP_SUBJECTS = 10
+# Past this many results, the subject facets are counted over a sample of about this many
+# of them, spread evenly by pk, and shown as "about": counting the subjects of every one of
+# 45,000 organizations would cost more than the rest of the page.
+SUBJECT_EXACT_MAX = 1000
+
+
+def sampled(results, count):
+    """(results, step): every step-th of `count` results by pk, about SUBJECT_EXACT_MAX of
+    them (all, step 1, when there are no more)."""
+    step = -(-count // SUBJECT_EXACT_MAX)
+    if step > 1:
+        results = results.alias(sample=Mod("pk", step)).filter(sample=0)
+    return results, step
+
+
+def subject_facets(results, count, data, params) -> list:
+    """The facets of the subjects (organizations/subjects.py) of `results`, `count` of
+    them: two queries, the counts and the titles of the values shown. Without results, the
+    chosen values alone (with 0), so that they can be taken away."""
+    counts = {kind: Counter() for kind in SUBJECT_FACETS}
+    if not count:
+        return subject_groups(counts, data, params)
+    results, step = sampled(results, count)
+    rows = (
+        OrganizationSubject.objects.filter(organization__in=results.order_by().values("pk"))
+        .values_list("kind", "code")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    for kind, code, n in rows:
+        counts[kind][code] = n * step
+    return subject_groups(counts, data, params, estimated=SUBJECT_FACETS if step > 1 else ())
+
+
+def subject_groups(counts, data, params, *, estimated=()) -> list:
+    """Facets from `counts` ({kind: Counter of code -> results}; those of the kinds in
+    `estimated` from a sample): the top TOP_SUBJECTS of each kind and the chosen ones, named
+    by their titles (one query), with links from `params` (the query string's pairs). The
+    next level of the fields shows the fields under the chosen top-level ones, when some
+    are."""
+    chosen = {kind: list(data.get(kind) or []) for kind in SUBJECT_FACETS}
+    if chosen[SubjectKind.FIELD]:
+        under = tuple(code + "/" for code in chosen[SubjectKind.FIELD])
+        counts[SubjectKind.SUBFIELD] = Counter(
+            {c: n for c, n in counts[SubjectKind.SUBFIELD].items() if c.startswith(under)}
+        )
+    shown = {}
+    for kind in SUBJECT_FACETS:
+        top = [code for code, _ in sorted(counts[kind].items(), key=lambda i: (-i[1], i[0]))]
+        top = top[:TOP_SUBJECTS]
+        shown[kind] = top + [code for code in chosen[kind] if code not in top]
+    titles = subject_titles(shown)
+    groups = []
+    for kind in SUBJECT_FACETS:
+        values = [
+            FacetValue(
+                titles.get((kind, code), code),
+                counts[kind][code],
+                code in chosen[kind],
+                with_params(params, **{kind: _toggle(chosen[kind], code)}),
+                kind in estimated,
+            )
+            for code in shown[kind]
+        ]
+        if values:
+            groups.append(Facet(kind, SubjectKind(kind).label, values))
+    return groups
+
+
+def _toggle(values, value):
+    return [v for v in values if v != value] if value in values else [*values, value]
+
+
+def subject_titles(shown) -> dict:
+    """{(kind, code): title} of the codes in `shown` ({kind: [code]}): one query for the
+    fields, programme parts and topics together; programmes are named without one."""
+    from projects.models import FieldOfScience, ProgrammePart, Topic
+    from projects.programmes import programme_name
+
+    titles = {(SubjectKind.PROGRAMME, c): programme_name(c) for c in shown[SubjectKind.PROGRAMME]}
+    fields = shown[SubjectKind.FIELD] + shown[SubjectKind.SUBFIELD]
+    wanted = [
+        (FieldOfScience, "field", fields),
+        (ProgrammePart, SubjectKind.PROGRAMME_PART, shown[SubjectKind.PROGRAMME_PART]),
+        (Topic, SubjectKind.TOPIC, shown[SubjectKind.TOPIC]),
+    ]
+    queries = [
+        model.objects.filter(code__in=codes)
+        .values_list(Value(tag, output_field=CharField()), "code", "title")
+        .order_by()
+        for model, tag, codes in wanted
+        if codes
+    ]
+    if not queries:
+        return titles
+    for tag, code, title in queries[0].union(*queries[1:], all=True):
+        if tag == "field":
+            kind = SubjectKind.FIELD if code.count("/") == 1 else SubjectKind.SUBFIELD
+            titles[kind, code] = title
+        else:
+            titles[tag, code] = title
+    return titles

@@ -15,11 +15,20 @@ from base.filters import (
     QuickCheckboxes,
     QuickSelect,
     bounds,
+    codes_filter,
     country_filter,
     slug_filter,
 )
 from organizations.models import Kind, Organization, Sector
 from organizations.search import search_organizations
+from organizations.subjects import with_subjects
+
+# The codes of the subject filters, as CORDIS writes them (checked, so that a typo is a form
+# error rather than an empty page).
+FIELD_CODE = r"/[0-9]{1,12}"
+SUBFIELD_CODE = r"/[0-9]{1,12}/[0-9]{1,12}"
+PROGRAMME_CODE = r"[A-Za-z0-9]{1,20}"
+CODE = r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}"  # programme parts and topics
 
 MAX_EUROS = 10**12  # more than any organization's EC funding; bounds "1e400"
 MAX_COUNT = 10**6
@@ -85,6 +94,17 @@ class OrganizationFilterSet(django_filters.FilterSet):
     sme = django_filters.BooleanFilter(
         label="SME (small or medium-sized enterprise)", method="is_sme", widget=forms.CheckboxInput
     )
+    # What its projects are about (organizations/subjects.py): several values of one kind
+    # are "any of them"; values of different kinds must all hold.
+    field = codes_filter("Field of science", "with_subjects", pattern=FIELD_CODE, example="/29")
+    subfield = codes_filter(
+        "Field of science (next level)", "with_subjects", pattern=SUBFIELD_CODE, example="/29/97"
+    )
+    programme = codes_filter("Programme", "with_subjects", pattern=PROGRAMME_CODE, example="H2020")
+    programme_part = codes_filter(
+        "Programme part", "with_subjects", pattern=CODE, example="HORIZON.2.1"
+    )
+    topic = codes_filter("Topic", "with_subjects", pattern=CODE, example="ERC-2021-STG")
     funding_min, funding_max = bounds(
         django_filters.NumberFilter,
         "total_ec_funding",
@@ -114,6 +134,9 @@ class OrganizationFilterSet(django_filters.FilterSet):
         keyword_projects = project_keywords().filter(keyword__slug=value).values("project")
         in_projects = participations().filter(project__in=keyword_projects)
         return queryset.filter(pk__in=in_projects.values("organization"))
+
+    def with_subjects(self, queryset, name, value):
+        return with_subjects(queryset, name, value)  # the parameter is the subject's kind
 
     def with_capability(self, queryset, name, value):
         return queryset.filter(capabilities__slug=value)  # one row per (org, capability)

@@ -493,6 +493,52 @@ class BulkDraft(models.Model):
         return len(self.organization_ids)
 
 
+class SubjectKind(models.TextChoices):
+    FIELD = "field", "Field of science"
+    SUBFIELD = "subfield", "Field of science, next level"
+    PROGRAMME = "programme", "Programme"
+    PROGRAMME_PART = "programme_part", "Programme part"
+    TOPIC = "topic", "Topic"
+
+
+class OrganizationSubject(models.Model):
+    """One subject of an organization's projects (a field of science at the top or the next
+    level, a programme, a programme part, a topic) and how many of its projects have it.
+
+    Written set-wise by the import for the organizations it touches
+    (organizations/subjects.py), so that the organizations page filters and counts facets
+    from these rows instead of grouping the participations of every result.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="subjects", db_index=False
+    )
+    kind = models.CharField(max_length=20, choices=SubjectKind)
+    code = models.CharField(
+        max_length=100, help_text='CORDIS\'s code, e.g. "/29" (a field) or "HORIZON.2.1".'
+    )
+    projects = models.PositiveIntegerField(help_text="How many of its projects have it.")
+
+    class Meta:
+        ordering = ["organization", "kind", "code"]
+        constraints = [
+            # Also the facets' index: the subjects of the results, by organization.
+            models.UniqueConstraint(
+                fields=["organization", "kind", "code"], name="organization_subject_unique"
+            ),
+        ]
+        indexes = [
+            # The filters: the organizations with a subject (kind, code in (...)).
+            models.Index(fields=["kind", "code", "organization"], name="org_subject_filter_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization}: {self.get_kind_display()} {self.code}"
+
+    def get_absolute_url(self):
+        return self.organization.get_absolute_url()
+
+
 class Capability(models.Model):
     name = models.CharField(max_length=150, unique=True)
     slug = models.SlugField(max_length=150, unique=True)

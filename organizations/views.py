@@ -40,7 +40,8 @@ class OrganizationListView(FilteredListView):
         context = super().get_context_data(**kwargs)
         found = self.facets is not None and self.facets.count > 0
         context.update(
-            facets=self.facets.groups if found else [],
+            # Without results, the subjects chosen (to take away): they have no field to show.
+            facets=self.facets.groups if self.facets is not None else [],
             keyword_facet_limit=KEYWORD_FACET_MAX_RESULTS,
             corrected_text=self.filterset.corrected_text if found else "",
             terms_left_out=self.filterset.terms_left_out if self.facets is not None else 0,
@@ -49,12 +50,6 @@ class OrganizationListView(FilteredListView):
             export_limit=EXPORT_LIMIT,
         )
         return context
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
-        if self.facets is not None:
-            paginator.count = self.facets.count  # counted with the facets: no second query
-        return paginator
 
 
 # Export ------------------------------------------------------------------------------------

@@ -4,9 +4,11 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from base.filters import IntegerFilter, country_filter, slug_filter
+from base.filters import IntegerFilter, QuickCheckboxes, codes_filter, country_filter, slug_filter
+from organizations.filters import CODE, FIELD_CODE, SUBFIELD_CODE
 from organizations.sections import FIELD_DEPTH
-from projects.models import Keyword, Participation, Project
+from projects.models import Keyword, Participation, Project, ProjectProgrammePart
+from projects.programmes import programme_name
 
 
 def programme_choices():
@@ -17,7 +19,7 @@ def programme_choices():
         .values_list("framework_programme", flat=True)
         .distinct()
     )
-    return [(programme, programme) for programme in programmes]
+    return [(programme, programme_name(programme)) for programme in programmes]
 
 
 class ProjectFilterSet(django_filters.FilterSet):
@@ -28,11 +30,12 @@ class ProjectFilterSet(django_filters.FilterSet):
         help_text="Acronym, title or objective.",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    programme = django_filters.ChoiceFilter(
+    programme = django_filters.MultipleChoiceFilter(
         label="Programme",
         field_name="framework_programme",
         choices=[],  # from the data: see __init__
-        empty_label="Any programme",
+        distinct=False,  # a plain column
+        widget=QuickCheckboxes,
     )
     start_year = IntegerFilter(
         label="Start year",
@@ -51,8 +54,13 @@ class ProjectFilterSet(django_filters.FilterSet):
         "An organization's address name, e.g. gpoh.",
         max_length=255,
     )
-    # The profile's computed sections link to these: an organization's projects in a field
-    # of science, a topic or a programme part, by CORDIS's code.
+    # The subjects, as on the organizations page (several values of one kind: any of them;
+    # the facets choose them). The profile's computed sections link to an organization's
+    # projects in a field of science, a topic or a programme part, by CORDIS's code.
+    field = codes_filter("Field of science", "in_fields", pattern=FIELD_CODE, example="/29")
+    subfield = codes_filter(
+        "Field of science (next level)", "in_fields", pattern=SUBFIELD_CODE, example="/29/97"
+    )
     field_of_science = django_filters.CharFilter(
         label="Field of science",
         method="in_field_of_science",
@@ -60,14 +68,9 @@ class ProjectFilterSet(django_filters.FilterSet):
         help_text='A euroSciVoc code, e.g. "/29/97/543" (oncology); the fields under a '
         "third-level field count for it, as on the profiles.",
     )
-    topic = django_filters.CharFilter(
-        label="Topic", method="with_topic", max_length=100, help_text="e.g. ERC-2021-STG."
-    )
-    programme_part = django_filters.CharFilter(
-        label="Programme part",
-        method="in_programme_part",
-        max_length=100,
-        help_text="e.g. HORIZON.2.1 (Health).",
+    topic = codes_filter("Topic", "with_topics", pattern=CODE, example="ERC-2021-STG")
+    programme_part = codes_filter(
+        "Programme part", "in_programme_parts", pattern=CODE, example="HORIZON.2.1"
     )
 
     class Meta:
@@ -103,11 +106,24 @@ class ProjectFilterSet(django_filters.FilterSet):
         links = Project.fields_of_science.through.objects.filter(in_field)
         return queryset.filter(pk__in=links.values("project_id"))
 
-    def with_topic(self, queryset, name, value):
-        return queryset.filter(topics__code=value)  # one row per (project, topic)
+    def in_fields(self, queryset, name, value):
+        # A field at the top or the next level, or a field under it.
+        in_fields = Q()
+        for code in value:
+            in_fields |= Q(fieldofscience__code=code) | Q(
+                fieldofscience__code__startswith=code + "/"
+            )
+        links = Project.fields_of_science.through.objects.filter(in_fields)
+        return queryset.filter(pk__in=links.values("project_id"))
 
-    def in_programme_part(self, queryset, name, value):
-        return queryset.filter(programme_parts__code=value)  # one row per (project, part)
+    def with_topics(self, queryset, name, value):
+        links = Project.topics.through.objects.filter(topic__code__in=value)
+        return queryset.filter(pk__in=links.values("project_id"))
+
+    def in_programme_parts(self, queryset, name, value):
+        # The project's own part, as the profiles and the facets count it.
+        links = ProjectProgrammePart.objects.filter(programme_part__code__in=value, is_unique=True)
+        return queryset.filter(pk__in=links.values("project_id"))
 
     def with_participant(self, queryset, name, value):
         # An organization is in a project once: one row per project, no DISTINCT needed.

@@ -4,6 +4,7 @@ from django.views.generic import DetailView
 
 from base.views import FilteredListView, PageMixin, filtered_list_url
 from organizations.models import Organization
+from projects.facets import project_facets
 from projects.filters import KeywordFilterSet, ProjectFilterSet
 from projects.models import Keyword, Project
 
@@ -22,6 +23,12 @@ class ProjectListView(FilteredListView):
     def get_queryset(self):
         # Cards show no objective: leave the long text in the database.
         return Project.objects.defer("objective").order_by("acronym", "cordis_id")
+
+    def get_context_data(self, **kwargs):
+        valid = self.filterset.is_valid()
+        self.facets = project_facets(self.filterset, self.request) if valid else None
+        facets = self.facets.groups if self.facets is not None else []
+        return super().get_context_data(facets=facets, **kwargs)
 
 
 class ProjectDetailView(PageMixin, DetailView):

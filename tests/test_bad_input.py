@@ -156,6 +156,12 @@ def test_page_numbers_are_clamped(client, demo, page):
         ({"projects_min": "abc"}, "Enter a whole number"),
         ({"projects_max": "99999999999999999999"}, "less than or equal to"),
         ({"funding_min": "-1"}, "greater than or equal to 0"),
+        ({"field": "/29/97"}, "is not a code such as /29"),
+        ({"subfield": "29"}, "is not a code such as /29/97"),
+        ({"programme": "\x00"}, "is not a code such as H2020"),
+        ({"programme_part": "HORIZON 2"}, "is not a code such as HORIZON.2.1"),
+        ({"topic": "-ERC"}, "is not a code such as ERC-2021-STG"),
+        ({"topic": ["ERC"] * 11}, "Choose at most 10"),
     ],
 )
 def test_bad_values_show_the_form_with_errors(client, demo, params, error):
@@ -178,7 +184,10 @@ def test_html_in_parameters_is_escaped(client, demo):
 names = st.sampled_from(sorted({name for names in PAGES.values() for name in names}))
 TOKENS = ["-", "!", "&", "|", "(", ")", ":*", ":", '"', "'", "<->", "\\", " ", "or", "cancer"]
 operator_texts = st.lists(st.sampled_from(TOKENS), max_size=80).map("".join)
-values = st.text(max_size=300) | operator_texts
+# The subject filters' codes: real ones, near misses and runs of their characters.
+CODES = ["/29", "/29/97", "/29/97/543", "H2020", "HORIZON", "HORIZON.2.1", "ERC-2021-STG", "/"]
+codes = st.sampled_from(CODES) | st.from_regex(r"[A-Za-z0-9/._ -]{0,40}", fullmatch=True)
+values = st.text(max_size=300) | operator_texts | codes
 query_strings = st.lists(st.tuples(names | st.text(max_size=8), values), max_size=6).map(urlencode)
 
 

@@ -75,7 +75,7 @@ def test_each_project_filter(client, projects):
 
 def test_programme_choices_come_from_the_data(client, projects):
     response = client.get(PROJECTS)
-    assert '<option value="HORIZON">HORIZON</option>' in response.text
+    assert 'value="HORIZON" id="id_programme_1"> Horizon Europe</label>' in response.text
     assert client.get(PROJECTS, {"programme": "FP9"}).status_code == 400
 
 
@@ -163,12 +163,14 @@ def add_projects(n):
         make_participation(make_project(keywords=[keyword]), make_organization())
 
 
-# Projects: the programme choices, the count, the page. Keywords: the count, the page.
+# Projects: the programme choices, the count, the pks counted, the programme facets, the
+# fields of science, the page (the subjects' titles: tests/test_facets.py).
+# Keywords: the count, the page.
 @pytest.mark.parametrize(
     "url, params, queries",
     [
-        (PROJECTS, {}, 3),
-        (PROJECTS, {"q": "proj", "country": "DE", "programme": "H2020"}, 3),
+        (PROJECTS, {}, 6),
+        (PROJECTS, {"q": "proj", "country": "DE", "programme": "H2020"}, 6),
         (KEYWORDS, {}, 2),
         (KEYWORDS, {"q": "keyword"}, 2),
     ],

@@ -13,6 +13,7 @@ from organizations.curation import after_data_change
 from organizations.models import FiguresSource, Organization
 from organizations.sections import refresh_sections
 from organizations.stats import refresh_figures
+from organizations.subjects import refresh_subjects
 from projects.models import Participation
 
 
@@ -74,6 +75,7 @@ def refresh_after_import(writer, result, progress):
     result.sections_refreshed = refresh_sections(affected)
     # Curated profiles of these organizations are stale now; the queue's order changes.
     after_data_change(affected)
+    refresh_subjects(affected)  # the same organizations: their projects' subjects
     elapsed = time.monotonic() - started
     progress.line(
         f"computed sections: {result.sections_refreshed:,} organizations ({elapsed:.1f} s)"

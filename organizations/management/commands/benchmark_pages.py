@@ -1,12 +1,13 @@
 """Server time of the public pages at production size, next to a trivial view's.
 
-    DJANGO_DEBUG=0 DATABASE_URL=postgres://... manage.py benchmark_pages
+    DJANGO_DEBUG=0 DATABASE_URL=postgres://... manage.py benchmark_pages [--pages search ...]
 
-On PostgreSQL with 45,000 organizations, 35,000 projects and 180,000 participations: when the
-database holds fewer organizations than asked for, it first writes a synthetic CORDIS sample
-(generate_cordis_sample) and imports it (import_cordis), then loads the demo profile. Then it
-requests each page type --requests times through django.test.Client (no network, no web
-server: the view, middleware and templates) and prints p50 and p95 in milliseconds.
+On PostgreSQL (or SQLite) with 45,000 organizations, 35,000 projects and 180,000
+participations: when the database holds fewer organizations than asked for, it first writes a
+synthetic CORDIS sample (generate_cordis_sample) and imports it (import_cordis), then loads
+the demo profile. Then it requests each page type --requests times through
+django.test.Client (no network, no web server: the view, middleware and templates) and
+prints p50 and p95 in milliseconds.
 """
 
 import os
@@ -15,20 +16,22 @@ import statistics
 import tempfile
 import time
 from itertools import cycle
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 
-from organizations.models import Organization
+from organizations.models import Organization, OrganizationSubject
 from projects.models import Keyword, Project
 
 # Targets for the 95th percentile, in milliseconds.
-TARGETS = {"search": 50, "profile": 30, "profile (largest)": 50}
+TARGETS = {"search": 50, "profile": 30, "profile (largest)": 50, "search + 2 subjects": 50}
 # The search page: text (one misspelt, to exercise the correction), two filters, a sort.
 SEARCHES = [
     {"q": "university", "country": "DE", "kind": "university", "sort": "funding"},
@@ -55,17 +58,25 @@ class Command(BaseCommand):
         parser.add_argument("--projects", type=int, default=35_000)
         parser.add_argument("--participations", type=int, default=180_000)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--pages", nargs="*", default=[], help="Only these page types (and healthz)."
+        )
 
-    def handle(self, *args, requests, organizations, projects, participations, seed, **options):
-        if connection.vendor != "postgresql":
-            raise CommandError("Benchmark on PostgreSQL: set DATABASE_URL=postgres://...")
+    def handle(
+        self, *args, requests, organizations, projects, participations, seed, pages, **options
+    ):
         if Organization.objects.count() < organizations:
             self.load_data(organizations, projects, participations, seed)
         self.stdout.write(
-            f"Database: {Organization.objects.count():,} organizations, "
+            f"Database ({connection.vendor}): {Organization.objects.count():,} organizations, "
             f"{Project.objects.count():,} projects, {Keyword.objects.count():,} keywords."
         )
         urls = self.urls(random.Random(seed))
+        if pages:
+            unknown = set(pages) - set(urls)
+            if unknown:
+                raise CommandError(f"No such page type: {', '.join(sorted(unknown))}")
+            urls = {name: urls[name] for name in urls if name in {*pages, "healthz (trivial)"}}
         load_before = os.getloadavg()[0]
         # DEBUG would keep every query in memory and time the debug machinery too; static
         # files are not what is measured (and the manifest would need collectstatic).
@@ -111,12 +122,36 @@ class Command(BaseCommand):
 
         organizations = sample(Organization.objects.published().filter(project_count__gt=0))
         search = reverse("organizations:list")
+        # The subjects most organizations have: a common word with two of them.
+        subjects = {}
+        counted = OrganizationSubject.objects.values_list("kind", "code").annotate(n=Count("*"))
+        for kind, code, _ in counted.order_by("-n"):
+            subjects.setdefault(kind, code)
+        common = ["university", "research", "institute", "company", "technology"]
         return {
             "healthz (trivial)": [reverse("healthz")],
             "search": [
                 f"{search}?{'&'.join(f'{k}={v}' for k, v in params.items())}" for params in SEARCHES
             ],
             "organizations list": [f"{search}?page={n}" for n in range(1, 11)],
+            "search + 2 subjects": [
+                f"{search}?{urlencode({'q': word, **chosen})}"
+                for word in common
+                for chosen in [
+                    {"field": subjects.get("field"), "programme": subjects.get("programme")},
+                    {"subfield": subjects.get("subfield"), "topic": subjects.get("topic")},
+                ]
+            ],
+            # Subject facets over thousands of results (the whole list: a sample, "about").
+            "facet-heavy": [f"{search}?{urlencode({'q': word})}" for word in common]
+            + [search, f"{search}?{urlencode({'programme': subjects.get('programme')})}"],
+            "projects + 2 subjects": [
+                f"{reverse('projects:list')}?{urlencode(chosen)}"
+                for chosen in [
+                    {"field": subjects.get("field"), "programme": subjects.get("programme")},
+                    {"subfield": subjects.get("subfield"), "topic": subjects.get("topic")},
+                ]
+            ],
             "profile": [o.get_absolute_url() for o in organizations],
             # The most projects: the computed sections' heaviest case.
             "profile (largest)": [

@@ -6,6 +6,7 @@ from organizations.curation import tracking_figures
 from organizations.models import FiguresSource, Organization
 from organizations.sections import refresh_sections
 from organizations.stats import refresh_figures
+from organizations.subjects import refresh_subjects
 
 
 class Command(BaseCommand):
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             count = refresh_figures(organizations, keep_edited=not include_edited)
             with transaction.atomic():
                 sections = refresh_sections(organizations.values_list("pk", flat=True))
+                refresh_subjects(organizations.values_list("pk", flat=True))
         skipped = 0
         if not include_edited:
             skipped = organizations.filter(figures_source=FiguresSource.EDITORS).count()
