@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from base.caching import bump_generation
 from base.database import require_migrated
 from organizations.models import FiguresSource, Organization
 from organizations.sections import refresh_sections
@@ -29,9 +30,10 @@ class Command(BaseCommand):
             missing = sorted(set(slugs) - set(organizations.values_list("slug", flat=True)))
             if missing:
                 raise CommandError(f"No organization with the slug: {', '.join(missing)}")
-        count = refresh_figures(organizations, keep_edited=not include_edited)
         with transaction.atomic():
+            count = refresh_figures(organizations, keep_edited=not include_edited)
             sections = refresh_sections(organizations.values_list("pk", flat=True))
+            bump_generation()  # set-wise writes send no signals
         skipped = 0
         if not include_edited:
             skipped = organizations.filter(figures_source=FiguresSource.EDITORS).count()
