@@ -180,7 +180,9 @@ class Command(BaseCommand):
                     stdout=log,
                     stderr=log,
                 )
-                command.wait_for(f"http://127.0.0.1:{port}/", self.process)
+                # Not a measured page: its first request is the "cold" figure.
+                ready = "/" if app.endswith("hello") else "/healthz"
+                command.wait_for(f"http://127.0.0.1:{port}{ready}", self.process)
                 return self
 
             def __exit__(self, *exc):
