@@ -70,8 +70,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # ETags and 304s, for cached pages and the rest alike.
-    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -79,6 +77,9 @@ MIDDLEWARE = [
     # The strict policy below, loosened for the admin and for XML (portal/security.py).
     "portal.security.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # ETags and 304s, for cached pages and the rest alike; inside the middleware that add
+    # headers (security, CSP), so that a 304 carries them too.
+    "django.middleware.http.ConditionalGetMiddleware",
     # Inside the middleware that add headers, so that a page from the cache gets them too;
     # after authentication, since logged-in users are never served from the cache.
     "portal.page_cache.PageCacheMiddleware",

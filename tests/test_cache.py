@@ -189,6 +189,8 @@ def test_a_browser_revalidates_and_gets_304_until_a_change(visitor):
     assert "no-cache" in first["Cache-Control"]
     response = visitor.get(organization.get_absolute_url(), headers={"If-None-Match": etag})
     assert response.status_code == 304 and response.content == b""
+    # A browser keeps the 304's headers: the policy must be on it too.
+    assert "Content-Security-Policy" in response and "X-Content-Type-Options" in response
     organization.tagline = "Version two."
     organization.save()
     response = visitor.get(organization.get_absolute_url(), headers={"If-None-Match": etag})
