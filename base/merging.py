@@ -2,6 +2,8 @@
 
 from django.db import transaction
 
+from base.caching import bump_generation
+
 
 @transaction.atomic
 def merge_into(kept, duplicates, relation) -> None:
@@ -20,5 +22,6 @@ def merge_into(kept, duplicates, relation) -> None:
         [through(**{owner: pk, merged: kept.pk}) for pk in sorted(owners - already)]
     )
     through.objects.filter(**{f"{merged}__in": duplicate_ids}).delete()
+    bump_generation()  # the links moved without signals
     for row in duplicates:
         row.delete()

@@ -4,6 +4,7 @@ See the README's configuration table for the variables. Defaults make a fresh ch
 (debug on, SQLite in the project folder); production sets DJANGO_DEBUG=0 and the rest.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -65,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: times the whole request and logs it as one JSON line (portal/request_log.py).
+    "portal.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,6 +79,16 @@ MIDDLEWARE = [
     # The strict policy below, loosened for the admin and for XML (portal/security.py).
     "portal.security.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # ETags and 304s, for cached pages and the rest alike; inside the middleware that add
+    # headers (security, CSP), so that a 304 carries them too.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Inside the middleware that add headers, so that a page from the cache gets them too;
+    # after authentication, since logged-in users are never served from the cache.
+    "portal.page_cache.PageCacheMiddleware",
+    # After the cache: only the requests it does not answer count against the limits.
+    "portal.ratelimits.RateLimitMiddleware",
+    # Sends public reads to the replica, when there is one (portal/routers.py).
+    "portal.routers.PublicReadsMiddleware",
     # Turns axes' lockout into the lockout page; axes wants it last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -121,6 +134,58 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # another at the start, instead of failing half-way with "database is locked". The CORDIS
     # import relies on it to run one at a time (cordis/lock.py).
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+
+# A read replica (PostgreSQL streaming replication), for public pages' reads: see
+# docs/scaling.md and portal/routers.py. Everything else goes to the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL),
+        **{k: v for k, v in DATABASES["default"].items() if k in ("CONN_MAX_AGE", "OPTIONS")},
+        "CONN_HEALTH_CHECKS": DATABASES["default"].get("CONN_HEALTH_CHECKS", False),
+        # Tests: the replica is the primary (Django's test databases mirror the alias).
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["portal.routers.PrimaryReplicaRouter"]
+
+# The cache: pages (portal/page_cache.py) and rate-limit counters. Local memory, one per
+# process, unless REDIS_URL names a Redis database shared by every server.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise BadEnvironment(
+        f"The environment variable REDIS_URL must be a redis:// URL, not {REDIS_URL!r}."
+    )
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # A Redis that is down fails fast; the pages are then built uncached.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 5000, minimum=1)},
+    }
+}
+# How long a page stays cached (0: none). Content changes make pages stale at once anyway;
+# this only bounds how long unused pages take memory.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600, minimum=0)
+
+# Rate limits per address (portal/ratelimits.py), as django-ratelimit writes them ("30/m").
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_SEARCH = env_str("RATELIMIT_SEARCH", "60/m")
+RATELIMIT_EXPORT = env_str("RATELIMIT_EXPORT", "10/m")
+for _name in ("RATELIMIT_SEARCH", "RATELIMIT_EXPORT"):
+    if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", globals()[_name]):
+        raise BadEnvironment(
+            f"The environment variable {_name} must be a rate such as 60/m (per second, "
+            f"minute, hour or day: s, m, h, d), not {globals()[_name]!r}."
+        )
+
+# Requests and queries at least this slow are logged at warning.
+SLOW_REQUEST_MS = env_int("SLOW_REQUEST_MS", 1000, minimum=0)
+SLOW_QUERY_MS = env_int("SLOW_QUERY_MS", 200, minimum=0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -239,7 +304,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"permission_denied": {"()": "portal.log_filters.PermissionDeniedInOneLine"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"filters": ["permission_denied"]}},
+    "formatters": {"json": {"()": "portal.request_log.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "json": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
+    "loggers": {
+        "django.request": {"filters": ["permission_denied"]},
+        # One JSON line per request (portal/request_log.py), whatever DJANGO_LOG_LEVEL says.
+        "portal.requests": {
+            "handlers": ["json"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

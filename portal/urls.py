@@ -10,6 +10,8 @@ admin.site.site_header = f"{settings.SITE_NAME} editors"
 admin.site.site_title = f"{settings.SITE_NAME} editors"
 admin.site.index_title = "Profiles, projects and keywords"
 
+handler500 = "portal.views.server_error"
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("organizations/", include("organizations.urls")),

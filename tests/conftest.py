@@ -43,6 +43,36 @@ IMPORT_TABLES = [
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def _pages_built_and_unlimited(settings):
+    """Tests see pages as built (their query counts are pinned) and request faster than any
+    visitor: the page cache and the rate limits are off, except where a test turns them on
+    (the `page_cache` and `rate_limits` fixtures)."""
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.RATELIMIT_ENABLE = False
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The page cache on, empty: a test's pages are never another test's."""
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def rate_limits(settings):
+    from django.core.cache import cache
+
+    settings.RATELIMIT_ENABLE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def editor(db):
     """Staff with the content permissions of the Editors group; not a superuser."""

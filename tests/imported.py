@@ -59,7 +59,8 @@ class ImportedDatabase:
         """Run a manage.py command on this database; return its stdout."""
         result = subprocess.run(
             [sys.executable, str(MANAGE), *args],
-            env={**os.environ, "DATABASE_URL": self.url},
+            # Pages as built, as in the other tests (tests/conftest.py).
+            env={**os.environ, "DATABASE_URL": self.url, "PAGE_CACHE_SECONDS": "0"},
             capture_output=True,
             text=True,
             timeout=900,

@@ -63,7 +63,7 @@ def test_missing_slug_is_404(client, content, url):
 def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
 
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
 def test_robots_txt_points_to_the_sitemap(client):

@@ -19,6 +19,7 @@ import time
 
 from django.db import connection
 
+from base.caching import one_bump_at_the_end
 from cordis.companions import LINKS
 from cordis.dumps import record_dump
 from cordis.files import ORGANIZATION_FILE, PROJECT_FILE, CordisError, Dump, read_dump
@@ -56,7 +57,8 @@ def import_cordis(path, *, skip_bad_rows=False, progress=None, wait=True, waitin
     )
     # The files are read as they are written, inside the transaction: a bad file or row
     # found halfway rolls back what was written before it.
-    with import_transaction(wait=wait, waiting=waiting):
+    # Bulk writes send no signals: the cached pages go stale with the import's commit.
+    with import_transaction(wait=wait, waiting=waiting), one_bump_at_the_end():
         writer = Writer(dump, result, skip_bad_rows=skip_bad_rows, progress=progress)
         read_dump(path, writer=writer, progress=progress, dump=dump)
         rows = sum(dump.rows.values())

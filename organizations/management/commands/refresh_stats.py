@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from base.caching import bump_generation
 from base.database import require_migrated
 from organizations.curation import tracking_figures
 from organizations.models import FiguresSource, Organization
@@ -31,12 +32,13 @@ class Command(BaseCommand):
             missing = sorted(set(slugs) - set(organizations.values_list("slug", flat=True)))
             if missing:
                 raise CommandError(f"No organization with the slug: {', '.join(missing)}")
-        # Curated profiles whose figures change become stale.
-        with tracking_figures(organizations):
-            count = refresh_figures(organizations, keep_edited=not include_edited)
-            with transaction.atomic():
+        with transaction.atomic():
+            # Curated profiles whose figures change become stale.
+            with tracking_figures(organizations):
+                count = refresh_figures(organizations, keep_edited=not include_edited)
                 sections = refresh_sections(organizations.values_list("pk", flat=True))
                 refresh_subjects(organizations.values_list("pk", flat=True))
+            bump_generation()  # set-wise writes send no signals
         skipped = 0
         if not include_edited:
             skipped = organizations.filter(figures_source=FiguresSource.EDITORS).count()
