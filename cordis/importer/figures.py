@@ -64,10 +64,10 @@ def refresh_after_import(writer, result, progress):
     result.figures_refreshed = refreshed
     progress.line(f"figures: {refreshed:,} organizations ({time.monotonic() - started:.1f} s)")
 
-    # The computed sections count what the figures count, and the projects' dates and
-    # classifications too: the members of every new or changed project.
+    # The computed sections count what the figures count, and the projects' start dates and
+    # classifications too: the members of the projects new or changed in those.
     started = time.monotonic()
-    changed = writer.new_projects | writer.changed_projects
+    changed = writer.projects_changed_in_sections
     for chosen in where_in(Participation.objects, "project_id", changed):
         affected.update(chosen.values_list("organization_id", flat=True))
     result.sections_refreshed = refresh_sections(affected)
