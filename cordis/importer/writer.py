@@ -68,10 +68,11 @@ class Writer:
         self.keyword_links = []  # (project pk, keyword pk) to add, once project.csv is read
         # What the figures depend on (cordis/importer/figures.py).
         self.joined_projects = set()  # projects with new participations
-        self.participations_changed = set()  # organizations whose participations changed
+        # Organizations with a new participation, or one whose figures' fields changed.
+        self.participations_changed = set()
         self.countries_changed = set()  # organizations whose country changed
-        # What the computed sections depend on besides that: projects new, or whose start
-        # date or classifications changed (not their title or status, which they do not count).
+        # What the computed sections count besides: projects new, or whose start date or
+        # classifications changed (not their title or status, which they do not count).
         self.projects_changed_in_sections = set()
         self.bulk = False  # the participations were a bulk load (a first import)
 
@@ -275,6 +276,7 @@ class Writer:
                     if current is None:
                         new.append((project, organization, *values))
                         self.joined_projects.add(project)
+                        self.participations_changed.add(organization)
                     elif current[1:] != values:
                         if any(current[1 + i] != values[i] for i in in_figures):
                             self.participations_changed.add(organization)
