@@ -15,7 +15,7 @@ from cordis.importer import import_cordis
 from cordis.records import ROLES
 from organizations.models import Organization
 from organizations.stats import COMPUTED, refresh_figures
-from projects.models import Participation
+from projects.models import Participation, Project
 from tests.test_import_cordis import generate, write_small_dump
 
 pytestmark = pytest.mark.django_db
@@ -155,6 +155,34 @@ def test_a_newer_dump_recounts_the_sections_of_exactly_the_organizations_it_affe
     status_only = {p for p in new_status if old_status[p] != new_status[p]} - changed
     assert status_only
     assert not expected.issuperset(set().union(*(members.get(p, set()) for p in status_only)))
+
+
+def test_the_same_files_again_put_back_what_a_script_changed_and_recount_it(tmp_path):
+    """The file rows did not change, the database did (a script, behind the import's back):
+    the import puts the file's values back, and recounts the organizations concerned."""
+    from organizations.models import ComputedProfile
+
+    folder = generate(tmp_path / "sample", 30, 40, 150, seed=2)
+    import_cordis(folder)
+    participation = Participation.objects.exclude(ec_contribution=None).order_by("pk").first()
+    project = participation.project
+    Participation.objects.filter(pk=participation.pk).update(ec_contribution=Decimal("1"))
+    Project.objects.filter(pk=project.pk).update(start_date=None)
+    Organization.objects.update(figures_computed_at=LONG_AGO)
+    ComputedProfile.objects.update(computed_at=LONG_AGO)
+
+    result = import_cordis(folder)
+
+    assert Participation.objects.get(pk=participation.pk).ec_contribution == (
+        participation.ec_contribution
+    )
+    assert Project.objects.get(pk=project.pk).start_date == project.start_date
+    assert (result.counts["participations"].updated, result.counts["projects"].updated) == (1, 1)
+    recomputed = Organization.objects.filter(figures_computed_at__gt=LONG_AGO)
+    assert list(recomputed.values_list("pk", flat=True)) == [participation.organization_id]
+    members = set(project.participations.values_list("organization_id", flat=True))
+    recounted = ComputedProfile.objects.filter(computed_at__gt=LONG_AGO)
+    assert set(recounted.values_list("organization_id", flat=True)) == members
 
 
 def test_the_same_dump_again_recomputes_no_figure(tmp_path):
