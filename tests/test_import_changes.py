@@ -15,7 +15,7 @@ from cordis.importer import import_cordis
 from cordis.records import ROLES
 from organizations.models import Organization
 from organizations.stats import COMPUTED, refresh_figures
-from projects.models import Participation
+from projects.models import Participation, Project
 from tests.test_import_cordis import generate, write_small_dump
 
 pytestmark = pytest.mark.django_db
@@ -58,19 +58,27 @@ def figures():
     return {o["pic"]: o for o in Organization.objects.values("pic", *COMPUTED)}
 
 
-def test_a_dump_with_5_percent_changed_recomputes_only_the_affected_figures(tmp_path):
+def first_import_and_newer_dump(tmp_path):
+    """A sample, imported, and its newer dump (5% of the rows changed), not yet."""
     before = generate(tmp_path / "before", 300, 400, 1_500, seed=4)
     after = generate(tmp_path / "after", 300, 400, 1_500, seed=4, changed=5)
     import_cordis(before)
-    long_ago = timezone.now() - timedelta(days=365)
-    Organization.objects.update(figures_computed_at=long_ago)
+    return before, after
+
+
+LONG_AGO = timezone.now() - timedelta(days=365)
+
+
+def test_a_dump_with_5_percent_changed_recomputes_only_the_affected_figures(tmp_path):
+    before, after = first_import_and_newer_dump(tmp_path)
+    Organization.objects.update(figures_computed_at=LONG_AGO)
 
     result = import_cordis(after)
 
     expected = affected(before, after)
     assert 0 < len(expected) < Organization.objects.count()
     assert result.figures_refreshed == len(expected)
-    recomputed = Organization.objects.filter(figures_computed_at__gt=long_ago)
+    recomputed = Organization.objects.filter(figures_computed_at__gt=LONG_AGO)
     assert set(recomputed.values_list("pic", flat=True)) == expected
     counts = result.counts
     assert counts["participations"].created > 0 and counts["participations"].updated > 0
@@ -89,18 +97,92 @@ def test_after_a_newer_dump_every_stored_profile_counts_what_its_projects_say(tm
     before = generate(tmp_path / "before", 300, 400, 1_500, seed=4)
     after = generate(tmp_path / "after", 300, 400, 1_500, seed=4, changed=5)
     assert import_cordis(before).sections_refreshed == 400  # a first import: every one
-    long_ago = timezone.now() - timedelta(days=365)
-    ComputedProfile.objects.update(computed_at=long_ago)
+    ComputedProfile.objects.update(computed_at=LONG_AGO)
 
     result = import_cordis(after)
 
-    # The members of the changed projects, beyond those whose figures changed.
-    assert result.figures_refreshed < result.sections_refreshed < Organization.objects.count()
-    assert ComputedProfile.objects.filter(computed_at__gt=long_ago).count() == (
+    # Some, not all (which ones: the test below).
+    assert 0 < result.sections_refreshed < Organization.objects.count()
+    assert ComputedProfile.objects.filter(computed_at__gt=LONG_AGO).count() == (
         result.sections_refreshed
     )
     for organization in Organization.objects.select_related("computed"):
         assert stored_tally(organization) == live_tally(organization)[0], organization.pic
+
+
+def rows_by_project(folder, name, columns):
+    """{project: set of the values of `columns` on its rows} of a file, straight from it."""
+    rows = {}
+    with open(folder / name, encoding="utf-8", newline="") as file:
+        for row in csv.DictReader(file, delimiter=";"):
+            value = tuple(row[column] for column in columns)
+            rows.setdefault(row["projectID" if "projectID" in row else "id"], set()).add(value)
+    return rows
+
+
+def test_a_newer_dump_recounts_the_sections_of_exactly_the_organizations_it_affects(tmp_path):
+    """Those whose own participations changed (new ones, roles, contributions), and the
+    members of the projects whose start date or fields of science changed; not those affected
+    through their partners only, nor the members of a project whose status alone changed."""
+    from organizations.models import ComputedProfile
+
+    before, after = first_import_and_newer_dump(tmp_path)
+    ComputedProfile.objects.update(computed_at=LONG_AGO)
+
+    result = import_cordis(after)
+
+    old_dates = rows_by_project(before, "project.csv", ["startDate"])
+    new_dates = rows_by_project(after, "project.csv", ["startDate"])
+    old_fields = rows_by_project(before, "euroSciVoc.csv", ["euroSciVocCode"])
+    new_fields = rows_by_project(after, "euroSciVoc.csv", ["euroSciVocCode"])
+    changed = {p for p in new_dates if old_dates.get(p) != new_dates[p]}
+    changed |= {
+        p for p in old_fields.keys() | new_fields.keys() if old_fields.get(p) != new_fields.get(p)
+    }
+    old_pairs, new_pairs = participations(before)[0], participations(after)[0]
+    members = {}
+    for project, pic in new_pairs:
+        members.setdefault(project, set()).add(pic)
+    own = {pair[1] for pair, values in new_pairs.items() if old_pairs.get(pair) != values}
+    expected = own.union(*(members.get(p, set()) for p in changed))
+    recounted = ComputedProfile.objects.filter(computed_at__gt=LONG_AGO)
+    assert set(recounted.values_list("organization__pic", flat=True)) == expected
+    assert result.sections_refreshed == len(expected)
+    assert not expected.issuperset(affected(before, after))  # partners' changes count not
+    # The projects whose status changed are more than those: their members are left out.
+    old_status = rows_by_project(before, "project.csv", ["status"])
+    new_status = rows_by_project(after, "project.csv", ["status"])
+    status_only = {p for p in new_status if old_status[p] != new_status[p]} - changed
+    assert status_only
+    assert not expected.issuperset(set().union(*(members.get(p, set()) for p in status_only)))
+
+
+def test_the_same_files_again_put_back_what_a_script_changed_and_recount_it(tmp_path):
+    """The file rows did not change, the database did (a script, behind the import's back):
+    the import puts the file's values back, and recounts the organizations concerned."""
+    from organizations.models import ComputedProfile
+
+    folder = generate(tmp_path / "sample", 30, 40, 150, seed=2)
+    import_cordis(folder)
+    participation = Participation.objects.exclude(ec_contribution=None).order_by("pk").first()
+    project = participation.project
+    Participation.objects.filter(pk=participation.pk).update(ec_contribution=Decimal("1"))
+    Project.objects.filter(pk=project.pk).update(start_date=None)
+    Organization.objects.update(figures_computed_at=LONG_AGO)
+    ComputedProfile.objects.update(computed_at=LONG_AGO)
+
+    result = import_cordis(folder)
+
+    assert Participation.objects.get(pk=participation.pk).ec_contribution == (
+        participation.ec_contribution
+    )
+    assert Project.objects.get(pk=project.pk).start_date == project.start_date
+    assert (result.counts["participations"].updated, result.counts["projects"].updated) == (1, 1)
+    recomputed = Organization.objects.filter(figures_computed_at__gt=LONG_AGO)
+    assert list(recomputed.values_list("pk", flat=True)) == [participation.organization_id]
+    members = set(project.participations.values_list("organization_id", flat=True))
+    recounted = ComputedProfile.objects.filter(computed_at__gt=LONG_AGO)
+    assert set(recounted.values_list("organization_id", flat=True)) == members
 
 
 def test_the_same_dump_again_recomputes_no_figure(tmp_path):

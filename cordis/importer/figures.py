@@ -24,8 +24,8 @@ def organizations_affected(
 
     - joined_projects: projects with a new participation: each of their members has a
       partner more, and the organization that joined, a project more;
-    - participations_changed: organizations with a participation whose role or contribution
-      changed (PARTICIPATION_FIELDS_IN_FIGURES);
+    - participations_changed: organizations with a new participation, or one whose role or
+      contribution changed (PARTICIPATION_FIELDS_IN_FIGURES);
     - countries_changed: organizations whose country changed: their partners' partner
       countries (ORGANIZATION_FIELDS_IN_FIGURES).
 
@@ -66,13 +66,13 @@ def refresh_after_import(writer, result, progress):
     result.figures_refreshed = refreshed
     progress.line(f"figures: {refreshed:,} organizations ({time.monotonic() - started:.1f} s)")
 
-    # The computed sections count what the figures count, and the projects' dates and
-    # classifications too: the members of every new or changed project.
+    # What is computed from an organization's projects: the members of every new or changed
+    # project are affected too.
     started = time.monotonic()
     changed = writer.new_projects | writer.changed_projects
     for chosen in where_in(Participation.objects, "project_id", changed):
         affected.update(chosen.values_list("organization_id", flat=True))
-    result.sections_refreshed = refresh_sections(affected)
+    result.sections_refreshed = refresh_sections(recounted_in_sections(writer))
     # Curated profiles of these organizations are stale now; the queue's order changes.
     after_data_change(affected)
     refresh_subjects(affected)  # the same organizations: their projects' subjects
@@ -80,6 +80,20 @@ def refresh_after_import(writer, result, progress):
     progress.line(
         f"computed sections: {result.sections_refreshed:,} organizations ({elapsed:.1f} s)"
     )
+
+
+def recounted_in_sections(writer) -> set[int]:
+    """The organizations whose computed sections may differ after the import: those whose own
+    participations changed (a new one, a role, a contribution), and the members of the
+    projects new or changed in their start date or classifications. Of the affected ones,
+    not those affected only through their partners: the sections do not count partners
+    (organizations/sections/tally.py)."""
+    recounted = set(writer.participations_changed)
+    for chosen in where_in(
+        Participation.objects, "project_id", writer.projects_changed_in_sections
+    ):
+        recounted.update(chosen.values_list("organization_id", flat=True))
+    return recounted
 
 
 def refresh_figures_of(organization_pks, *, keep_edited):

@@ -26,6 +26,7 @@ from cordis.importer.result import Counts
 from cordis.importer.rows import UniqueSlugs, apply_changes, empty_values, file_values, slug_base
 from cordis.values import readable
 from organizations.models import ORGANIZATION_IMPORTED_FIELDS, Organization, Status
+from organizations.sections.tally import PROJECT_FIELDS_IN_SECTIONS
 from organizations.stats import ORGANIZATION_FIELDS_IN_FIGURES, PARTICIPATION_FIELDS_IN_FIGURES
 from projects.models import (
     PARTICIPATION_IMPORTED_FIELDS,
@@ -67,8 +68,12 @@ class Writer:
         self.keyword_links = []  # (project pk, keyword pk) to add, once project.csv is read
         # What the figures depend on (cordis/importer/figures.py).
         self.joined_projects = set()  # projects with new participations
-        self.participations_changed = set()  # organizations whose participations changed
+        # Organizations with a new participation, or one whose figures' fields changed.
+        self.participations_changed = set()
         self.countries_changed = set()  # organizations whose country changed
+        # What the computed sections count besides: projects new, or whose start date or
+        # classifications changed (not their title or status, which they do not count).
+        self.projects_changed_in_sections = set()
         self.bulk = False  # the participations were a bulk load (a first import)
 
     @property
@@ -92,14 +97,19 @@ class Writer:
             fields = list(chunk[0][1])  # every row of a file has the same columns
             keys = [cordis_id for cordis_id, _ in chunk]
             existing = fetch_tuples(Project.objects, "cordis_id", keys, fields)
+            in_sections = [i for i, name in enumerate(fields) if name in PROJECT_FIELDS_IN_SECTIONS]
             new, changed = [], []
             for cordis_id, values in chunk:
                 values = file_values(Project, values)
                 current = existing.get(cordis_id)
                 if current is None:
                     new.append({"cordis_id": cordis_id, **values})
-                elif current[1:] != tuple(values[name] for name in fields):
+                    continue
+                row = tuple(values[name] for name in fields)
+                if current[1:] != row:
                     changed.append(Project(pk=current[0], **values))
+                    if any(current[1 + i] != row[i] for i in in_sections):
+                        self.projects_changed_in_sections.add(current[0])
             bases = [slug_base(row["acronym"], f"project-{row['cordis_id']}") for row in new]
             for row, slug in zip(new, self.project_slugs(bases), strict=True):
                 row["slug"] = slug
@@ -113,6 +123,7 @@ class Writer:
             new_pks = fetch_pks(Project, "cordis_id", [row["cordis_id"] for row in new])
             self.project_pks.update(new_pks)
             self.new_projects.update(new_pks.values())
+            self.projects_changed_in_sections.update(new_pks.values())
             self.changed_projects.update(project.pk for project in changed)
         if keywords is not None:  # no keywords column: leave keywords alone
             self.write_keywords(keywords)
@@ -265,6 +276,7 @@ class Writer:
                     if current is None:
                         new.append((project, organization, *values))
                         self.joined_projects.add(project)
+                        self.participations_changed.add(organization)
                     elif current[1:] != values:
                         if any(current[1 + i] != values[i] for i in in_figures):
                             self.participations_changed.add(organization)
@@ -295,3 +307,4 @@ class Writer:
         self.report(table)
         # A project whose links changed is updated, unless it is new (as for keywords).
         self.count_links_changed(touched)
+        self.projects_changed_in_sections |= touched

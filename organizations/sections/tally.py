@@ -23,6 +23,9 @@ CALL_YEAR = re.compile(r"(?:^|-)((?:19|20)[0-9]{2})(?:-|$)")
 # The partners a profile lists by name, most shared projects first.
 PARTNERS_SHOWN = 60
 COORDINATOR = "coordinator"
+# What the counts read of a project, besides its members' roles and contributions and its
+# classifications: a change to another field (its title, its status) changes no count.
+PROJECT_FIELDS_IN_SECTIONS = frozenset({"start_date"})
 
 
 @dataclass
