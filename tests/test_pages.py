@@ -209,8 +209,8 @@ def make_rows(size):
 # cost no session query.
 QUERIES = {
     "/": 4,  # three counts, recent profiles
-    "/organizations/": 3,  # count with facets, keyword facet, page
-    "/projects/": 3,  # count, programme choices, page
+    "/organizations/": 4,  # count with facets, subject facets, keyword facet, page
+    "/projects/": 6,  # programme choices, count, pks counted, subject facets, fields, page
     "/keywords/": 2,  # count, page
     "/keywords/shared/": 3,  # keyword with its counts, first projects, first organizations
     "/healthz": 1,
