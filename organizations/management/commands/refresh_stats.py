@@ -3,6 +3,7 @@ from django.db import transaction
 
 from base.database import require_migrated
 from organizations.models import FiguresSource, Organization
+from organizations.search.evidence import refresh_search
 from organizations.sections import refresh_sections
 from organizations.stats import refresh_figures
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         count = refresh_figures(organizations, keep_edited=not include_edited)
         with transaction.atomic():
             sections = refresh_sections(organizations.values_list("pk", flat=True))
+        refresh_search(organizations.values_list("pk", flat=True))
         skipped = 0
         if not include_edited:
             skipped = organizations.filter(figures_source=FiguresSource.EDITORS).count()

@@ -1,0 +1,39 @@
+"""An organization's own text on PostgreSQL: full text search over the stored, weighted
+search_vector column (migration 0005_search: names A, tagline and expertise names B,
+narratives C; accents folded, English stemming), ranked by ts_rank."""
+
+from django.db.models import BooleanField, FloatField
+
+from organizations.search.expressions import TableSQL
+
+# Created by migration 0005_search: English stemming over accent-folded words.
+CONFIG = "'portal_unaccent'::regconfig"
+
+
+def term_query(term):
+    """A tsquery for `term`: a phrase, or every word, each in any of its known forms."""
+    if term.phrase:
+        return f"phraseto_tsquery({CONFIG}, %s)", [term.text]
+    parts, params = [], []
+    for variants in term.words:
+        parts.append("(" + " || ".join([f"plainto_tsquery({CONFIG}, %s)"] * len(variants)) + ")")
+        params += list(variants)
+    return "(" + " && ".join(parts) + ")", params
+
+
+def own_ids(term):
+    # The GIN index organization_search_idx answers `search_vector @@ ...`.
+    sql, params = term_query(term)
+    return f"SELECT id FROM organizations_organization WHERE search_vector @@ {sql}", params
+
+
+def rank_parts(terms):
+    """(name matches, own text matches, text rank in 0..1) for any of the positive terms."""
+    queries = [term_query(term) for term in terms]
+    sql = "(" + " || ".join(q for q, _ in queries) + ")"
+    params = [p for _, query_params in queries for p in query_params]
+    return (
+        TableSQL(f"ts_filter({{table}}.search_vector, '{{a}}') @@ {sql}", params, BooleanField()),
+        TableSQL(f"{{table}}.search_vector @@ {sql}", params, BooleanField()),
+        TableSQL(f"ts_rank({{table}}.search_vector, {sql})", params, FloatField()),
+    )
