@@ -10,14 +10,14 @@ alternative is found, in its own text or in its projects' subjects:
 - its projects' subjects: the evidence table (evidence.py), the same on both databases.
 
 The rank puts an organization whose name matches first, then one whose own text does, then
-the others; within each, more matching projects first, then the text rank (ts_rank or bm25
-with the same weights). why_matched() says on each card which of these found it.
+the others; within each, more matching projects first, then more projects in all.
+why_matched() says on each card which of these found it.
 """
 
 from typing import NamedTuple
 
 from django.db import connections
-from django.db.models import BooleanField, Case, FloatField, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, FloatField, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 
 from organizations.search import postgresql, sqlite
@@ -30,6 +30,7 @@ from organizations.search.words import (
     WORD,
     fold,
     look_up_words,
+    spellings,
     stem,
     stems,
 )
@@ -99,7 +100,10 @@ def _nothing(queryset):
 def _searched(terms, looked_up):
     searched = []
     for term in terms:
-        words = [looked_up.get(word, (word,)) for word in WORD.findall(term.text)]
+        words = [
+            tuple(dict.fromkeys((*looked_up.get(word, (word,)), *spellings(word)[1:])))
+            for word in WORD.findall(term.text)
+        ]
         if not term.phrase:
             words = [w for w in words if fold(w[0]) not in STOP_WORDS]
         if not words:
@@ -173,14 +177,17 @@ def _rank(backend, alternatives):
     positive = [term for terms in alternatives for term in terms if not term.negated]
     if not positive:
         return Value(0.0, output_field=FloatField())
-    name_matches, own_text_matches, text_rank = backend.rank_parts(positive)
+    name_matches, own_text_matches = backend.rank_parts(positive)
     tier = Case(
         When(name_matches, then=Value(NAME_TIER)),
         When(own_text_matches, then=Value(OWN_TEXT_TIER)),
         default=Value(0.0),
         output_field=FloatField(),
     )
-    return tier + _matching_projects(alternatives) + text_rank
+    # Ties go to the organization with more projects in all: a stored figure, where a text
+    # rank (ts_rank, bm25) would be computed for every match of a common word.
+    importance = F("project_count") / (F("project_count") + Value(1.0))
+    return tier + _matching_projects(alternatives) + importance
 
 
 # Why each result matched ----------------------------------------------------------------

@@ -1,8 +1,8 @@
 """An organization's own text on PostgreSQL: full text search over the stored, weighted
 search_vector column (migration 0005_search: names A, tagline and expertise names B,
-narratives C; accents folded, English stemming), ranked by ts_rank."""
+narratives C; accents folded, English stemming)."""
 
-from django.db.models import BooleanField, FloatField
+from django.db.models import BooleanField
 
 from organizations.search.expressions import TableSQL
 
@@ -28,12 +28,12 @@ def own_ids(term):
 
 
 def rank_parts(terms):
-    """(name matches, own text matches, text rank in 0..1) for any of the positive terms."""
+    """(name matches, own text matches) for any of the positive terms: both read the row's
+    own search_vector, no index."""
     queries = [term_query(term) for term in terms]
     sql = "(" + " || ".join(q for q, _ in queries) + ")"
     params = [p for _, query_params in queries for p in query_params]
     return (
         TableSQL(f"ts_filter({{table}}.search_vector, '{{a}}') @@ {sql}", params, BooleanField()),
         TableSQL(f"{{table}}.search_vector @@ {sql}", params, BooleanField()),
-        TableSQL(f"ts_rank({{table}}.search_vector, {sql})", params, FloatField()),
     )

@@ -177,6 +177,17 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+# CORDIS writes German names without umlauts ("Technische Universitaet Muenchen"): a word
+# typed with one is also searched for in that spelling.
+TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def spellings(word: str) -> tuple[str, ...]:
+    """The word, and its spelling without umlauts if it has any ("münchen", "muenchen")."""
+    transliterated = word.translate(TRANSLITERATION)
+    return (word,) if transliterated == word else (word, transliterated)
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     return _english.stemWord(word)
