@@ -72,6 +72,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, requests, organizations, projects, participations, seed, **options):
         require_migrated()
+        requests = max(requests, 2)  # percentiles need two figures
         if Organization.objects.count() < organizations:
             pages = BenchmarkPages(stdout=self.stdout, stderr=self.stderr)
             pages.load_data(organizations, projects, participations, seed)
@@ -91,9 +92,9 @@ class Command(BaseCommand):
             client = Client()
             trivial = self.measure(client, reverse("healthz"), requests * 5)
             results = {url: self.measure(client, url, requests) for url in urls}
+            self.report(trivial, results)
             slowest = max(results, key=lambda url: statistics.quantiles(results[url][0], n=20)[18])
             plan = self.plan(client, slowest)
-        self.report(trivial, results)
         self.stdout.write(f"\nSlowest at p95: {slowest}\n  {plan}")
         self.stdout.write(
             f"\nLoad average (1, 5, 15 min): before {self.load(load_before)}, "
@@ -136,8 +137,9 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
-                nodes = []
-                self.walk(json.loads(cursor.fetchone()[0])[0]["Plan"], nodes)
+                nodes, plan = [], cursor.fetchone()[0]
+                plan = json.loads(plan) if isinstance(plan, str) else plan  # psycopg parses
+                self.walk(plan[0]["Plan"], nodes)
                 return f"{slowest['time']} s; plan nodes: {', '.join(nodes)}"
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
             details = [row[-1] for row in cursor.fetchall()]
