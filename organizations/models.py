@@ -539,6 +539,39 @@ class OrganizationSubject(models.Model):
         return self.organization.get_absolute_url()
 
 
+class SearchEvidence(models.Model):
+    """How many of an organization's projects have a word in their subjects (acronym, title,
+    keywords, fields of science, topics, programme parts): what search finds an organization
+    by below its own text, and what its card says ("12 projects on oncology"). Written by
+    organizations.search.evidence.refresh_search, never by editors."""
+
+    # No database constraint: the import deletes and rewrites these rows for the
+    # organizations it touches, and rows left by a deleted organization match no one.
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    word = models.CharField(max_length=100, help_text="A stem, accents folded (search.words).")
+    projects = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            # search: "word IN (...) AND organization_id = ..." (a result's project count)
+            # and "organization_id IN (SELECT ... WHERE word IN (...))" (who matches).
+            models.UniqueConstraint(fields=["word", "organization"], name="searchevidence_word_org")
+        ]
+        indexes = [
+            # search.evidence.refresh_search: "DELETE ... WHERE organization_id IN (...)".
+            models.Index(fields=["organization"], name="searchevidence_org_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.word}: {self.projects}"
+
+
 class Capability(models.Model):
     name = models.CharField(max_length=150, unique=True)
     slug = models.SlugField(max_length=150, unique=True)

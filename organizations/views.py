@@ -19,7 +19,7 @@ from base.views import FilteredListView, PageMixin, filtered_list_url
 from organizations.facets import KEYWORD_FACET_MAX_RESULTS, facets
 from organizations.filters import OrganizationFilterSet
 from organizations.models import PROFILE_PROJECTS, Organization, sees_drafted_text
-from organizations.search import MAX_TERMS
+from organizations.search import MAX_TERMS, why_matched
 from organizations.sections import computed_sections
 
 logger = logging.getLogger(__name__)
@@ -39,6 +39,8 @@ class OrganizationListView(FilteredListView):
         self.facets = facets(self.filterset, self.request) if self.filterset.is_valid() else None
         context = super().get_context_data(**kwargs)
         found = self.facets is not None and self.facets.count > 0
+        if found:
+            why_matched(self.filterset.search, context["object_list"])
         context.update(
             # Without results, the subjects chosen (to take away): they have no field to show.
             facets=self.facets.groups if self.facets is not None else [],

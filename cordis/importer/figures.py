@@ -11,6 +11,7 @@ import time
 from cordis.bulk import where_in
 from organizations.curation import after_data_change
 from organizations.models import FiguresSource, Organization
+from organizations.search.evidence import refresh_search
 from organizations.sections import refresh_sections
 from organizations.stats import refresh_figures
 from organizations.subjects import refresh_subjects
@@ -80,6 +81,9 @@ def refresh_after_import(writer, result, progress):
     progress.line(
         f"computed sections: {result.sections_refreshed:,} organizations ({elapsed:.1f} s)"
     )
+    started = time.monotonic()
+    searched = refresh_search(affected)  # what their projects are about, for search
+    progress.line(f"search: {searched:,} organizations ({time.monotonic() - started:.1f} s)")
 
 
 def recounted_in_sections(writer) -> set[int]:

@@ -5,6 +5,7 @@ from base.caching import bump_generation
 from base.database import require_migrated
 from organizations.curation import tracking_figures
 from organizations.models import FiguresSource, Organization
+from organizations.search.evidence import refresh_search
 from organizations.sections import refresh_sections
 from organizations.stats import refresh_figures
 from organizations.subjects import refresh_subjects
@@ -38,6 +39,7 @@ class Command(BaseCommand):
                 count = refresh_figures(organizations, keep_edited=not include_edited)
                 sections = refresh_sections(organizations.values_list("pk", flat=True))
                 refresh_subjects(organizations.values_list("pk", flat=True))
+            refresh_search(organizations.values_list("pk", flat=True))
             bump_generation()  # set-wise writes send no signals
         skipped = 0
         if not include_edited:

@@ -1,0 +1,49 @@
+"""An organization's own text on PostgreSQL: full text search over the stored, weighted
+search_vector column (migration 0005_search: names A, tagline and expertise names B,
+narratives C; accents folded, English stemming)."""
+
+from django.db.models import BooleanField
+
+from organizations.search.expressions import TableSQL
+
+# Created by migration 0005_search: English stemming over accent-folded words.
+CONFIG = "'portal_unaccent'::regconfig"
+
+
+def term_query(term):
+    """A tsquery for `term`: a phrase, or every word, each in any of its known forms."""
+    if term.phrase:
+        return f"phraseto_tsquery({CONFIG}, %s)", [term.text]
+    parts, params = [], []
+    for variants in term.words:
+        parts.append("(" + " || ".join([f"plainto_tsquery({CONFIG}, %s)"] * len(variants)) + ")")
+        params += list(variants)
+    return "(" + " && ".join(parts) + ")", params
+
+
+def own_ids(term):
+    # The GIN index organization_search_idx answers `search_vector @@ ...`.
+    sql, params = term_query(term)
+    return f"SELECT id FROM organizations_organization WHERE search_vector @@ {sql}", params
+
+
+def _names_query(term):
+    """A tsquery text for `term` in names only (weight A): to_tsquery reads 'word':A."""
+    words = [[f"'{variant}':A" for variant in variants] for variants in term.words]
+    joiner = " <-> " if term.phrase else " & "
+    return joiner.join("(" + " | ".join(variants) + ")" for variants in words)
+
+
+def rank_parts(terms):
+    """(name matches, own text matches) for any of the positive terms: each one search of
+    the GIN index organization_search_idx, whose ids PostgreSQL hashes for every row (testing
+    each row's own search_vector would read every match's vector)."""
+    queries = [term_query(term) for term in terms]
+    sql = "(" + " || ".join(q for q, _ in queries) + ")"
+    params = [p for _, query_params in queries for p in query_params]
+    names = " | ".join(f"({_names_query(term)})" for term in terms)
+    in_index = "{table}.id IN (SELECT id FROM organizations_organization WHERE search_vector @@ %s)"
+    return (
+        TableSQL(in_index % f"to_tsquery({CONFIG}, %s)", [names], BooleanField()),
+        TableSQL(in_index % sql, params, BooleanField()),
+    )

@@ -1,0 +1,37 @@
+"""An organization's own text on SQLite: FTS5 over organizations_search_fts (migration
+0013_search_evidence: columns name, curated and narrative, Porter stemming over
+accent-folded words, kept current by triggers),."""
+
+from django.db.models import BooleanField
+
+from organizations.search.expressions import TableSQL
+
+FTS = "organizations_search_fts"
+
+
+def _string(text):
+    return '"' + text.replace('"', '""') + '"'  # an FTS5 string: a word, or a phrase
+
+
+def term_query(term):
+    """An FTS5 query for `term`: a phrase, or every word, each in any of its known forms."""
+    if term.phrase:
+        return _string(term.text)
+    return " AND ".join(
+        "(" + " OR ".join(_string(variant) for variant in variants) + ")" for variants in term.words
+    )
+
+
+def own_ids(term):
+    return f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [term_query(term)]
+
+
+def rank_parts(terms):
+    """(name matches, own text matches) for any of the positive terms: each one full text
+    query, whose ids SQLite keeps in a temporary index for every row."""
+    query = " OR ".join(f"({term_query(term)})" for term in terms)
+    in_fts = f"{{table}}.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
+    return (
+        TableSQL(in_fts, [f"name : ({query})"], BooleanField()),
+        TableSQL(in_fts, [query], BooleanField()),
+    )

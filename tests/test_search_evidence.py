@@ -1,0 +1,131 @@
+"""Search by what an organization's projects are about: ranking, why it matched, evidence
+kept current. Runs on SQLite and PostgreSQL."""
+
+import pytest
+from django.urls import reverse
+
+from organizations.models import Organization, SearchEvidence
+from organizations.search.evidence import refresh_search
+from projects.models import FieldOfScience, ProgrammePart, ProjectProgrammePart, Topic
+from tests.factories import make_organization, make_participation, make_project
+
+LIST = reverse("organizations:list")
+
+
+def field(title):
+    return FieldOfScience.objects.create(code=f"/{title}", title=title, path=f"/{title}")
+
+
+def project_in(*fields, **kwargs):
+    project = make_project(**kwargs)
+    project.fields_of_science.set(fields)
+    return project
+
+
+def results(client, q, **params):
+    response = client.get(LIST, {"q": q, **params})
+    assert response.status_code == 200, response.content[:500]
+    return response
+
+
+def found(client, q, **params):
+    return [o.slug for o in results(client, q, **params).context["object_list"]]
+
+
+@pytest.fixture
+def oncology(db):
+    """Organizations found for "oncology" in each way: by name, by tagline, by 1 and by 3
+    projects in the field (the projects' acronyms and titles say nothing of it)."""
+    oncology = field("oncology")
+    by_name = make_organization(name="Oncology Centre Nord")
+    by_text = make_organization(name="Alpha Clinic", tagline="Oncology and haematology.")
+    by_one = make_organization(name="Beta Institute")
+    by_three = make_organization(name="Gamma University")
+    make_organization(name="Delta Works")  # nothing to do with it
+    for n in range(3):
+        project = project_in(oncology, acronym=f"ONC{n}", title=f"Study {n}")
+        make_participation(project, by_three)
+        if n == 0:
+            make_participation(project, by_one)
+    return {"name": by_name, "text": by_text, "one": by_one, "three": by_three}
+
+
+def test_name_then_own_text_then_more_matching_projects(client, oncology):
+    expected = [oncology[key].slug for key in ["name", "text", "three", "one"]]
+    assert found(client, "oncology") == expected
+
+
+def test_the_card_says_why_it_matched(client, oncology):
+    response = results(client, "oncology")
+    why = {o.slug: o.why_matched for o in response.context["object_list"]}
+    assert why[oncology["name"].slug] == "name"
+    assert why[oncology["text"].slug] == "profile text"
+    assert why[oncology["three"].slug] == "3 projects on oncology"
+    assert why[oncology["one"].slug] == "1 project on oncology"
+    assert "Matched: 3 projects on oncology" in response.text
+
+
+def test_typos_and_accents_find_project_evidence(client, oncology):
+    assert oncology["three"].slug in found(client, "oncolgy")
+    assert oncology["three"].slug in found(client, "óncology")
+
+
+def test_every_word_must_be_found_and_or_and_minus_apply(client, oncology):
+    sensing = field("quantum sensing")
+    make_participation(project_in(sensing), oncology["one"])
+    assert found(client, "oncology quantum") == [oncology["one"].slug]
+    assert found(client, "quantum sensing") == [oncology["one"].slug]
+    assert oncology["one"].slug not in found(client, "oncology -quantum")
+    assert set(found(client, "quantum or zzzz")) == {oncology["one"].slug}
+
+
+def test_topics_programme_parts_and_keywords_are_evidence(client, db):
+    organization = make_organization(name="Plain Name")
+    project = make_project(acronym="HYAV", title="HYAV")
+    make_participation(project, organization)
+    assert found(client, "aviation") == []
+    project.topics.add(Topic.objects.create(code="T1", title="Hydrogen-powered aviation"))
+    assert found(client, "hydrogen aviation") == [organization.slug]
+    part = ProgrammePart.objects.create(code="HORIZON.2.5", title="Climate, Energy and Mobility")
+    ProjectProgrammePart.objects.create(project=project, programme_part=part)
+    assert found(client, "mobility") == [organization.slug]
+
+
+def test_evidence_follows_edits_of_projects_and_participations(client, db):
+    organization = make_organization(name="Plain Name")
+    project = make_project(acronym="X", title="Cryogenic microscopy")
+    participation = make_participation(project, organization)
+    assert found(client, "cryogenic") == [organization.slug]
+    project.title = "Volcano sampling"
+    project.save()
+    assert found(client, "cryogenic") == []
+    assert found(client, "volcano") == [organization.slug]
+    participation.delete()
+    assert found(client, "volcano") == []
+
+
+def test_refresh_rewrites_only_the_organizations_given(db):
+    one, two = make_organization(name="One"), make_organization(name="Two")
+    for organization in (one, two):
+        make_participation(make_project(title="Robotics"), organization)
+    SearchEvidence.objects.all().delete()
+    assert refresh_search([one.pk]) == 1
+    assert set(SearchEvidence.objects.values_list("organization", flat=True)) == {one.pk}
+    assert SearchEvidence.objects.get(organization=one, word="robot").projects == 1
+
+
+def test_drafts_found_through_projects_stay_hidden(client, oncology):
+    Organization.objects.filter(pk=oncology["three"].pk).update(status="draft")
+    assert oncology["three"].slug not in found(client, "oncology")
+
+
+def test_searching_an_acronym_finds_its_members(client, db):
+    organization = make_organization(name="Plain Name")
+    make_participation(make_project(acronym="ZEBRAFISHNET", title="ZEBRAFISHNET"), organization)
+    assert found(client, "zebrafishnet") == [organization.slug]
+
+
+def test_filters_and_sorts_apply_to_evidence_results(client, oncology):
+    Organization.objects.filter(pk=oncology["one"].pk).update(country="FR", project_count=9)
+    assert found(client, "oncology", country="FR") == [oncology["one"].slug]
+    assert found(client, "oncology", sort="projects")[0] == oncology["one"].slug
