@@ -4,7 +4,7 @@ kept current. Runs on SQLite and PostgreSQL."""
 import pytest
 from django.urls import reverse
 
-from organizations.models import Organization, SearchEvidence
+from organizations.models import Curation, Organization, SearchEvidence
 from organizations.search.evidence import refresh_search
 from projects.models import FieldOfScience, ProgrammePart, ProjectProgrammePart, Topic
 from tests.factories import make_organization, make_participation, make_project
@@ -129,3 +129,17 @@ def test_filters_and_sorts_apply_to_evidence_results(client, oncology):
     Organization.objects.filter(pk=oncology["one"].pk).update(country="FR", project_count=9)
     assert found(client, "oncology", country="FR") == [oncology["one"].slug]
     assert found(client, "oncology", sort="projects")[0] == oncology["one"].slug
+
+
+def test_drafted_text_finds_a_profile_only_once_reviewed(client, db):
+    # Text drafted from data is hidden from the public until an editor reviews it: a search
+    # finds the profile by its name, not by words only its drafted text has.
+    drafted = make_organization(
+        name="Nordlicht Labs", core_work="Brewing science: zymurgy.", curation=Curation.DRAFTED
+    )
+    assert found(client, "zymurgy") == []
+    assert found(client, "nordlicht") == [drafted.slug]
+
+    drafted.curation = Curation.CURATED
+    drafted.save()
+    assert found(client, "zymurgy") == [drafted.slug]

@@ -4,6 +4,7 @@ narratives C; accents folded, English stemming)."""
 
 from django.db.models import BooleanField
 
+from organizations.models import Curation
 from organizations.search.expressions import TableSQL
 
 # Created by migration 0005_search: English stemming over accent-folded words.
@@ -21,10 +22,20 @@ def term_query(term):
     return "(" + " && ".join(parts) + ")", params
 
 
+# Text drafted from data is not public until an editor reviews it (sees_drafted_text): a
+# drafted profile is found by its own text through its names only.
+NOT_DRAFTED = "curation <> %s"
+
+
 def own_ids(term):
     # The GIN index organization_search_idx answers `search_vector @@ ...`.
     sql, params = term_query(term)
-    return f"SELECT id FROM organizations_organization WHERE search_vector @@ {sql}", params
+    names = f"search_vector @@ to_tsquery({CONFIG}, %s)"
+    return (
+        f"SELECT id FROM organizations_organization WHERE search_vector @@ {sql} "
+        f"AND ({NOT_DRAFTED} OR {names})",
+        [*params, Curation.DRAFTED, _names_query(term)],
+    )
 
 
 def _names_query(term):
@@ -42,8 +53,10 @@ def rank_parts(terms):
     sql = "(" + " || ".join(q for q, _ in queries) + ")"
     params = [p for _, query_params in queries for p in query_params]
     names = " | ".join(f"({_names_query(term)})" for term in terms)
-    in_index = "{table}.id IN (SELECT id FROM organizations_organization WHERE search_vector @@ %s)"
+    in_index = "{table}.id IN (SELECT id FROM organizations_organization WHERE search_vector @@ %s"
     return (
-        TableSQL(in_index % f"to_tsquery({CONFIG}, %s)", [names], BooleanField()),
-        TableSQL(in_index % sql, params, BooleanField()),
+        TableSQL(in_index % f"to_tsquery({CONFIG}, %s))", [names], BooleanField()),
+        TableSQL(
+            in_index % f"{sql} AND {NOT_DRAFTED})", [*params, Curation.DRAFTED], BooleanField()
+        ),
     )

@@ -4,6 +4,7 @@ accent-folded words, kept current by triggers),."""
 
 from django.db.models import BooleanField
 
+from organizations.models import Curation
 from organizations.search.expressions import TableSQL
 
 FTS = "organizations_search_fts"
@@ -22,8 +23,19 @@ def term_query(term):
     )
 
 
+# Text drafted from data is not public until an editor reviews it (sees_drafted_text): a
+# drafted profile is found by its own text through its names only.
+DRAFTED = "SELECT id FROM organizations_organization WHERE curation = %s"
+
+
 def own_ids(term):
-    return f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [term_query(term)]
+    query = term_query(term)
+    names = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s"
+    return (
+        f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s "
+        f"AND (rowid NOT IN ({DRAFTED}) OR rowid IN ({names}))",
+        [query, Curation.DRAFTED, f"name : ({query})"],
+    )
 
 
 def rank_parts(terms):
@@ -31,7 +43,8 @@ def rank_parts(terms):
     query, whose ids SQLite keeps in a temporary index for every row."""
     query = " OR ".join(f"({term_query(term)})" for term in terms)
     in_fts = f"{{table}}.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
+    not_drafted = f"{{table}}.id NOT IN ({DRAFTED})"
     return (
         TableSQL(in_fts, [f"name : ({query})"], BooleanField()),
-        TableSQL(in_fts, [query], BooleanField()),
+        TableSQL(f"{in_fts} AND {not_drafted}", [query, Curation.DRAFTED], BooleanField()),
     )
