@@ -65,7 +65,10 @@ class OrganizationSearchForm(forms.Form):
         label="Search",
         required=False,
         max_length=200,
-        help_text='Names, taglines and profiles. Use "quotes" for a phrase, or, and -word.',
+        help_text=(
+            "Names, profiles and what their projects are about. "
+            'Use "quotes" for a phrase, or, and -word.'
+        ),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     sort = forms.ChoiceField(
