@@ -78,6 +78,7 @@ CARD_FIELDS = [
     "name",
     "slug",
     "status",
+    "curation",  # a drafted tagline is for staff only (sees_drafted_text)
     "kind",
     "sme",
     "country",

@@ -177,6 +177,18 @@ def test_drafted_text_is_hidden_from_the_public_and_marked_for_staff(staff):
     assert DRAFTED_TEXT in client.get(organization.get_absolute_url()).content.decode()
 
 
+def test_a_drafted_tagline_stays_off_the_public_cards(staff):
+    organization = make_imported_profile(
+        3, curation=Curation.DRAFTED, tagline="A drafted tagline.", name="Nordlicht Labs"
+    )
+    list_url = reverse("organizations:list")
+    client, staff_client = Client(), Client()
+    staff_client.force_login(staff)
+    public = client.get(list_url, {"q": "Nordlicht"}).content.decode()
+    assert organization.name in public and "A drafted tagline." not in public
+    assert "A drafted tagline." in staff_client.get(list_url, {"q": "Nordlicht"}).content.decode()
+
+
 @pytest.mark.parametrize("state", [Curation.IMPORTED, Curation.CURATED, Curation.STALE])
 def test_text_of_other_states_is_public(client, state):
     organization = make_organization(curation=state, trajectory=DRAFTED_TEXT)
