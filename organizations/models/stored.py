@@ -1,0 +1,105 @@
+"""What the import stores for each organization so that pages and search read it instead
+of grouping its projects per request: computed sections, subjects, search evidence."""
+
+from django.db import models
+from django.utils import timezone
+
+
+class ComputedProfile(models.Model):
+    """What an organization's computed sections count, as the last import left it
+    (organizations/sections/stored.py): the profile reads it instead of grouping every
+    project again. Without one, the page counts from the projects themselves."""
+
+    organization = models.OneToOneField(
+        "Organization", on_delete=models.CASCADE, primary_key=True, related_name="computed"
+    )
+    tally = models.JSONField(help_text="organizations.sections.tally.Tally, as JSON.")
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "computed profile"
+
+    def __str__(self):
+        return f"Computed sections of {self.organization}"
+
+    def get_absolute_url(self):
+        return self.organization.get_absolute_url()
+
+
+class SubjectKind(models.TextChoices):
+    FIELD = "field", "Field of science"
+    SUBFIELD = "subfield", "Field of science, next level"
+    PROGRAMME = "programme", "Programme"
+    PROGRAMME_PART = "programme_part", "Programme part"
+    TOPIC = "topic", "Topic"
+
+
+class OrganizationSubject(models.Model):
+    """One subject of an organization's projects (a field of science at the top or the next
+    level, a programme, a programme part, a topic) and how many of its projects have it.
+
+    Written set-wise by the import for the organizations it touches
+    (organizations/subjects.py), so that the organizations page filters and counts facets
+    from these rows instead of grouping the participations of every result.
+    """
+
+    organization = models.ForeignKey(
+        "Organization", on_delete=models.CASCADE, related_name="subjects", db_index=False
+    )
+    kind = models.CharField(max_length=20, choices=SubjectKind)
+    code = models.CharField(
+        max_length=100, help_text='CORDIS\'s code, e.g. "/29" (a field) or "HORIZON.2.1".'
+    )
+    projects = models.PositiveIntegerField(help_text="How many of its projects have it.")
+
+    class Meta:
+        ordering = ["organization", "kind", "code"]
+        constraints = [
+            # Also the facets' index: the subjects of the results, by organization.
+            models.UniqueConstraint(
+                fields=["organization", "kind", "code"], name="organization_subject_unique"
+            ),
+        ]
+        indexes = [
+            # The filters: the organizations with a subject (kind, code in (...)).
+            models.Index(fields=["kind", "code", "organization"], name="org_subject_filter_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization}: {self.get_kind_display()} {self.code}"
+
+    def get_absolute_url(self):
+        return self.organization.get_absolute_url()
+
+
+class SearchEvidence(models.Model):
+    """How many of an organization's projects have a word in their subjects (acronym, title,
+    keywords, fields of science, topics, programme parts): what search finds an organization
+    by below its own text, and what its card says ("12 projects on oncology"). Written by
+    organizations.search.evidence.refresh_search, never by editors."""
+
+    # No database constraint: the import deletes and rewrites these rows for the
+    # organizations it touches, and rows left by a deleted organization match no one.
+    organization = models.ForeignKey(
+        "Organization",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    word = models.CharField(max_length=100, help_text="A stem, accents folded (search.words).")
+    projects = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            # search: "word IN (...) AND organization_id = ..." (a result's project count)
+            # and "organization_id IN (SELECT ... WHERE word IN (...))" (who matches).
+            models.UniqueConstraint(fields=["word", "organization"], name="searchevidence_word_org")
+        ]
+        indexes = [
+            # search.evidence.refresh_search: "DELETE ... WHERE organization_id IN (...)".
+            models.Index(fields=["organization"], name="searchevidence_org_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.word}: {self.projects}"
