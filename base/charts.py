@@ -32,6 +32,18 @@ class Column:
     def value_y(self):  # the baseline of the value written above the column
         return self.y - 4
 
+    @property
+    def svg(self):
+        """Its coordinates as the SVG writes them, one decimal: formatted here, not with a
+        template filter per number (a chart of twenty years has a hundred of them)."""
+        return {
+            "x": f"{self.x:.1f}",
+            "y": f"{self.y:.1f}",
+            "height": f"{self.height:.1f}",
+            "centre": f"{self.centre:.1f}",
+            "value_y": f"{self.value_y:.1f}",
+        }
+
 
 @dataclass(frozen=True)
 class ColumnChart:

@@ -78,6 +78,14 @@ class FilteredListView(ClampedPaginationMixin, PageMixin, FilterView):
         return params.urlencode()
 
 
+def slug_url(url_name):
+    """A function of a slug giving the address of `url_name`'s page for it, reversed once:
+    reverse() costs about 10 µs, and a page lists dozens of organizations or projects."""
+    placeholder = "slug-placeholder"
+    prefix, suffix = reverse(url_name, kwargs={"slug": placeholder}).split(placeholder)
+    return lambda slug: f"{prefix}{slug}{suffix}"
+
+
 def filtered_list_url(url_name, **filters):
     """The address of a list page with `filters` applied, e.g. the projects of a keyword."""
     return f"{reverse(url_name)}?{urlencode(filters)}"

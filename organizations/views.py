@@ -4,8 +4,11 @@ import logging
 from contextlib import suppress
 from html import unescape
 from itertools import chain, islice
+from typing import NamedTuple
 
+from django.apps import apps
 from django.db import DatabaseError
+from django.db.models import F
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -14,8 +17,8 @@ from django.views import View
 from django.views.generic import DetailView
 
 from base.charts import column_chart
-from base.templatetags.formatting import euro_short, render_markdown
-from base.views import FilteredListView, PageMixin, filtered_list_url
+from base.templatetags.formatting import contribution, euro_short, render_markdown
+from base.views import FilteredListView, PageMixin, filtered_list_url, slug_url
 from organizations.facets import KEYWORD_FACET_MAX_RESULTS, facets
 from organizations.filters import OrganizationFilterSet
 from organizations.models import PROFILE_PROJECTS, Organization, sees_drafted_text
@@ -191,10 +194,10 @@ class OrganizationDetailView(PageMixin, DetailView):
         organization = self.object
         programmes = programme_breakdown(organization)
         sections = computed_sections(organization, self.request.user)
-        newest = organization.newest_participations  # prefetched: one more than shown
+        newest = newest_projects(organization)  # one more than shown, to tell if there are more
         all_projects_url = filtered_list_url("projects:list", organization=organization.slug)
         return super().get_context_data(
-            participations=newest[:PROFILE_PROJECTS],
+            projects=newest[:PROFILE_PROJECTS],
             all_projects_url=all_projects_url,
             more_projects_url=all_projects_url if len(newest) > PROFILE_PROJECTS else None,
             notable=organization.notable_participations,
@@ -211,6 +214,52 @@ class OrganizationDetailView(PageMixin, DetailView):
             ],
             **kwargs,
         )
+
+
+class ProjectRow(NamedTuple):
+    """A line of the profile's projects table, as text: no model instances for fifty lines."""
+
+    url: str
+    acronym: str
+    title: str
+    years: str  # "2021–2024"
+    role: str
+    ended_early: bool
+    contribution: str  # "€751,855", or "not published" (safe HTML)
+
+
+def newest_projects(organization, shown=PROFILE_PROJECTS):
+    """The newest `shown` projects of `organization` and one more (to tell whether there are
+    more: an organization may have thousands, the rest is a link away), in one query."""
+    participation = apps.get_model("projects", "Participation")
+    roles = dict(participation.Role.choices)
+    project_url = slug_url("projects:detail")
+    rows = (
+        participation.objects.filter(organization=organization)
+        .order_by(F("project__start_date").desc(nulls_last=True), "project__acronym")
+        .values_list(
+            "project__slug",
+            "project__acronym",
+            "project__title",
+            "project__start_date",
+            "project__end_date",
+            "role",
+            "ended_early",
+            "ec_contribution",
+        )[: shown + 1]
+    )
+    return [
+        ProjectRow(
+            project_url(slug),
+            acronym,
+            title,
+            (f"{start.year}" if start else "") + (f"–{end.year}" if end else ""),
+            roles.get(role, role),
+            ended_early,
+            contribution(amount),
+        )
+        for slug, acronym, title, start, end, role, ended_early, amount in rows
+    ]
 
 
 def activity_charts(activity):

@@ -288,8 +288,8 @@ def test_a_busy_profile_lists_its_newest_projects_and_links_to_all(client, db):
     page = Page.of(response)
     assert len(projects_table(page).find_all("tr")) == 1 + PROFILE_PROJECTS  # header, projects
     newest = organization.participations.order_by("-project__start_date", "project__acronym")
-    shown = [participation.pk for participation in response.context["participations"]]
-    assert shown == [participation.pk for participation in newest[:PROFILE_PROJECTS]]
+    shown = [project.url for project in response.context["projects"]]
+    assert shown == [p.project.get_absolute_url() for p in newest[:PROFILE_PROJECTS]]
     # Every notable project is still shown, among the newest or not.
     assert len(page.find_all("li", **{"class": "notable__item"})) == PROFILE_PROJECTS + 5
 

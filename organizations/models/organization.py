@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -95,15 +95,6 @@ class OrganizationQuerySet(models.QuerySet):
                 queryset=ExpertiseArea.objects.annotate(num_projects=Count("projects")).order_by(
                     "order", "pk"
                 ),
-            ),
-            # The projects table: the newest PROFILE_PROJECTS, and one more to tell whether
-            # there are more (an organization may have thousands: the rest is a link away).
-            Prefetch(
-                "participations",
-                queryset=participations.order_by(
-                    F("project__start_date").desc(nulls_last=True), "project__acronym"
-                )[: PROFILE_PROJECTS + 1],
-                to_attr="newest_participations",
             ),
             Prefetch(
                 "participations",

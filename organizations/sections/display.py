@@ -5,10 +5,11 @@ page: labelled lists with links and bars, the activity per year, the partners to
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from base.templatetags.formatting import country_name
-from base.views import filtered_list_url
+from base.views import filtered_list_url, slug_url
 from organizations.models import Organization, Status, sees_drafts
 from organizations.sections.tally import PARTNERS_SHOWN
 
@@ -27,6 +28,16 @@ class Item:
     def bar(self):
         """The bar's length, out of 100."""
         return round(self.share * 100, 1)
+
+
+class Partner(NamedTuple):
+    """A partner the profile lists: text to show, no model instance (sixty of them a page)."""
+
+    pk: int
+    name: str
+    url: str
+    meta: str  # "Germany · 3 shared projects"
+    shared_projects: int
 
 
 @dataclass
@@ -188,11 +199,12 @@ def _partners(organization, user):
     )
     shown, countries = [], Counter()
     drafts_too = user is not None and sees_drafts(user)
+    profile_url = slug_url("organizations:detail")
     for pk, name, slug, country, status, shared in rows:
         if country:
             countries[country] += 1
         if len(shown) < PARTNERS_SHOWN and (drafts_too or status == Status.PUBLISHED):
-            partner = Organization(pk=pk, name=name, slug=slug, country=country)
-            partner.shared_projects = shared
-            shown.append(partner)
+            projects = f"{shared} shared project{'s' if shared != 1 else ''}"
+            meta = f"{country_name(country)} · {projects}" if country else projects
+            shown.append(Partner(pk, name, profile_url(slug), meta, shared))
     return shown, countries
