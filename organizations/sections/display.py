@@ -23,6 +23,19 @@ class Item:
     url: str = ""
     detail: str = ""  # e.g. a field's place in euroSciVoc, a topic's code
     share: float = 0.0  # of the list's largest count, for its bar (0 to 1)
+    unit: str = "project"  # what is counted
+
+    # The page shows up to fifty lines per list: their text is made here, not by a template
+    # filter per line.
+    @property
+    def title(self):
+        """The label with a capital first letter (euroSciVoc's titles have none)."""
+        return self.label[:1].upper() + self.label[1:]
+
+    @property
+    def count_text(self):
+        """ "12 projects", "1 partner"."""
+        return f"{self.count:,} {self.unit}{'s' if self.count != 1 else ''}"
 
     @property
     def bar(self):
@@ -153,7 +166,7 @@ def sections_from(organization, tally, user=None, by_project=None) -> Sections:
     sections.activity = _activity(tally, dict(Participation.Role.choices))
     sections.partners, countries = _partners(organization, user)
     sections.partner_countries = _with_shares(
-        Item(country_name(code), n) for code, n in countries.items()
+        Item(country_name(code), n, unit="partner") for code, n in countries.items()
     )
     sections.partners_with_country = sum(countries.values())
     if by_project is not None:
@@ -168,7 +181,8 @@ def _with_shares(items):
     items = sorted(items, key=lambda item: (-item.count, item.label.lower()))
     largest = items[0].count if items else 1
     return [
-        Item(item.label, item.count, item.url, item.detail, item.count / largest) for item in items
+        Item(item.label, item.count, item.url, item.detail, item.count / largest, item.unit)
+        for item in items
     ]
 
 
