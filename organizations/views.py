@@ -11,8 +11,10 @@ from django.db import DatabaseError
 from django.db.models import F
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.timezone import template_localtime
 from django.views import View
 from django.views.generic import DetailView
 
@@ -206,14 +208,30 @@ class OrganizationDetailView(PageMixin, DetailView):
             partners=sections.partners,
             sections=sections,
             **activity_charts(sections.activity),
-            # The dumps its projects come from, which the computed sections name.
-            data_sources=[
+            # The dumps its projects come from, which each computed section names.
+            data_sources=data_sources_text(
                 dump
                 for dump in CordisDump.objects.all()
                 if dict(programmes).get(dump.programme_name)
-            ],
+            ),
             **kwargs,
         )
+
+
+def data_sources_text(dumps):
+    """ "Horizon Europe dump (cordis-HORIZONprojects-csv.zip, data to 6 September 2024)",
+    the dumps joined by "and" ("data" without one): written once for the four source lines
+    of a page, which say "in CORDIS's" before it."""
+    described = [
+        f"{dump.programme_name} dump ({dump.source}, "
+        + (
+            f"data to {date_format(dump.data_date, 'j F Y')})"
+            if dump.data_date
+            else f"imported {date_format(template_localtime(dump.imported_at), 'j F Y')})"
+        )
+        for dump in dumps
+    ]
+    return " and ".join(described) or "data"
 
 
 class ProjectRow(NamedTuple):

@@ -190,6 +190,29 @@ def test_the_profile_shows_each_computed_section_with_its_source(client, lab):
     assert "1 have neither and are counted under “No date”" in page.text
 
 
+def test_a_dump_without_a_data_date_is_named_by_its_import_day_in_local_time(client, lab):
+    # 23:30 UTC on 4 December is 5 December in Brussels (TIME_ZONE), as the date filter said.
+    CordisDump.objects.create(
+        framework_programme="H2020", source="h2020.zip", imported_at="2026-12-04T23:30Z"
+    )
+    page = Page.of(client.get(lab.get_absolute_url()))
+    assert "in CORDIS's Horizon 2020 dump (h2020.zip, imported 5 December 2026)." in page.text
+
+
+def test_the_computed_lists_escape_what_they_show():
+    from organizations.sections import Item
+    from organizations.templatetags.sections import breakdown_lines
+
+    item = Item('<b>"x"</b>', 2, url='/p/?a=1&b="2"', detail="<i>", share=0.5)
+    html = str(breakdown_lines([item]))
+    assert '<a href="/p/?a=1&amp;b=&quot;2&quot;">&lt;b&gt;&quot;x&quot;&lt;/b&gt;</a>' in html
+    assert '<span class="breakdown__detail">&lt;i&gt;</span>' in html
+    assert '<span class="breakdown__count">2 projects</span>' in html
+    assert '<rect width="50.0" height="1"/>' in html
+    assert "<svg" not in str(breakdown_lines([item], bars=False))
+    assert str(breakdown_lines([Item("b", 1, unit="partner")])).count("1 partner<") == 1
+
+
 def test_the_charts_have_a_text_alternative_and_a_table(client, lab):
     page = Page.of(client.get(lab.get_absolute_url()))
     charts = [attrs for tag, attrs in page.elements if tag == "svg" and attrs.get("role") == "img"]
