@@ -1,6 +1,7 @@
 """Charts drawn on the server as SVG: no JavaScript, and nothing the page's CSP forbids.
 
-Python works out the geometry; templates/includes/column_chart.html draws it. Positions are
+Python works out the geometry; templates/includes/column_chart.html draws it, its columns'
+marks written by the column_marks tag (base/templatetags/charts.py). Positions are
 in the SVG's own units (its viewBox), so the chart scales with the width of its column, and
 colours come from the stylesheet (classes, not style attributes).
 """
@@ -31,18 +32,6 @@ class Column:
     @property
     def value_y(self):  # the baseline of the value written above the column
         return self.y - 4
-
-    @property
-    def svg(self):
-        """Its coordinates as the SVG writes them, one decimal: formatted here, not with a
-        template filter per number (a chart of twenty years has a hundred of them)."""
-        return {
-            "x": f"{self.x:.1f}",
-            "y": f"{self.y:.1f}",
-            "height": f"{self.height:.1f}",
-            "centre": f"{self.centre:.1f}",
-            "value_y": f"{self.value_y:.1f}",
-        }
 
 
 @dataclass(frozen=True)

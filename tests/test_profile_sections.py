@@ -269,6 +269,19 @@ def test_column_chart_geometry():
     assert chart.width == 4 * 40 and chart.description == "2020: 10; 2021: 0; 2022: 5; 2023: x"
 
 
+def test_column_chart_marks():
+    from base.templatetags.charts import column_marks
+
+    chart = column_chart([(2020, 10, "<10>"), (2021, 5, "5")])
+    marks = str(column_marks(chart))
+    assert marks.count("<rect") == 2 and marks.count("<text") == 4
+    # Positions with one decimal; texts escaped.
+    assert '<rect class="chart__bar" x="6.0" y="16.0" width="28" height="100.0"/>' in marks
+    value = '<text class="chart__value" x="20.0" y="12.0" text-anchor="middle">&lt;10&gt;</text>'
+    assert value in marks
+    assert '<text class="chart__label" x="60.0" y="130" text-anchor="middle">2021</text>' in marks
+
+
 def shown(sections):
     """What the page shows of the sections, to compare two ways of making them."""
     activity = sections.activity
