@@ -249,6 +249,15 @@ def test_the_queue_puts_the_profiles_deserving_most_attention_first(editor_clien
     assert "last edited" in response.content.decode().lower()
 
 
+def test_the_queue_writes_its_counts_with_a_thousands_separator(editor_client):
+    busy = make_imported_profile(1)
+    Organization.objects.filter(pk=busy.pk).update(attention=13824, project_count=1250)
+
+    page = editor_client.get(changelist_url()).content.decode()
+    assert '<td class="field-attention_shown">13,824</td>' in page
+    assert '<td class="field-projects_shown">1,250</td>' in page
+
+
 def test_no_filter_of_the_queue_matches_every_imported_profile(tmp_path, editor_client):
     import_cordis(generate(tmp_path / "sample", 30, 40, 150, seed=2))
     # One profile drafted: the state filter then tells them apart; every other filter must

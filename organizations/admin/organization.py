@@ -107,10 +107,10 @@ class OrganizationAdmin(CompareVersionAdmin):
     # The queue: the profiles most visitors see first (organizations/curation.py).
     list_display = [
         "name",
-        "attention",
+        "attention_shown",
         "curation",
         "status",
-        "project_count",
+        "projects_shown",
         "funding",
         "country",
         "last_edited",
@@ -243,6 +243,15 @@ class OrganizationAdmin(CompareVersionAdmin):
         super().save_model(request, obj, form, change)
 
     # The queue's columns ---------------------------------------------------------------
+
+    # Counts with a thousands separator: the queue's first rows run to five digits.
+    @admin.display(description="attention", ordering="attention")
+    def attention_shown(self, obj):
+        return f"{obj.attention:,}"
+
+    @admin.display(description="projects", ordering="project_count")
+    def projects_shown(self, obj):
+        return f"{obj.project_count:,}"
 
     @admin.display(description="EC funding", ordering="total_ec_funding")
     def funding(self, obj):
