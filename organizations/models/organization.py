@@ -351,6 +351,14 @@ class Organization(models.Model):
             # The editors' queue: one state, most attention first.
             models.Index(fields=["curation", "-attention"], name="organization_queue_idx"),
             models.Index(fields=["-attention"], name="organization_attention_idx"),
+            # organizations:list, default order: ORDER BY name, id LIMIT 20.
+            models.Index(fields=["name", "id"], name="organization_name_idx"),
+            # organizations:list, facet counts: GROUP BY country, kind, sector with the SMEs
+            # counted, and the subject facets' sample (MOD(id, step)): index-only scans.
+            models.Index(
+                fields=["status", "country", "kind", "sector", "sme"],
+                name="organization_facets_idx",
+            ),
         ]
 
     def __str__(self):
