@@ -177,7 +177,13 @@ class OrganizationFilterSet(django_filters.FilterSet):
         queryset = self.search.organizations
         for name, filter_ in self.filters.items():
             queryset = filter_.filter(queryset, data.get(name))
+        return queryset.order_by(*ORDERINGS[self.sort])
+
+    @property
+    def sort(self):
+        """The order chosen (a key of ORDERINGS): relevance when a search has no other."""
+        data = self.form.cleaned_data
         sort = data.get("sort") or "relevance"
         if sort == "relevance" and not data.get("q"):
             sort = "name"  # nothing to be relevant to
-        return queryset.order_by(*ORDERINGS[sort])
+        return sort

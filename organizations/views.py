@@ -24,7 +24,7 @@ from base.views import FilteredListView, PageMixin, filtered_list_url, slug_url
 from organizations.facets import KEYWORD_FACET_MAX_RESULTS, facets
 from organizations.filters import OrganizationFilterSet
 from organizations.models import PROFILE_PROJECTS, Organization, sees_drafted_text
-from organizations.search import MAX_TERMS, why_matched
+from organizations.search import MAX_TERMS, ranked_page, why_matched
 from organizations.sections import computed_sections
 
 logger = logging.getLogger(__name__)
@@ -57,6 +57,16 @@ class OrganizationListView(FilteredListView):
             export_limit=EXPORT_LIMIT,
         )
         return context
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        if self.facets is not None and self.facets.count and self.filterset.sort == "relevance":
+            # The same order as the queryset's, read without a lookup per result.
+            start = (page.number - 1) * page_size
+            page.object_list = object_list = ranked_page(
+                self.filterset.search, queryset, start, start + page_size
+            )
+        return paginator, page, object_list, is_paginated
 
 
 # Export ------------------------------------------------------------------------------------

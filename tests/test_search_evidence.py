@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from organizations.models import Curation, Organization, SearchEvidence
+from organizations.search import search_organizations
 from organizations.search.evidence import refresh_search
 from projects.models import FieldOfScience, ProgrammePart, ProjectProgrammePart, Topic
 from tests.factories import make_organization, make_participation, make_project
@@ -143,3 +144,38 @@ def test_drafted_text_finds_a_profile_only_once_reviewed(client, db):
     drafted.curation = Curation.CURATED
     drafted.save()
     assert found(client, "zymurgy") == [drafted.slug]
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "oncology",
+        "imaging",
+        "oncology imaging",
+        "oncology or imaging",
+        "study -oncology",
+        '"study 1"',
+    ],
+)
+def test_the_ranked_page_is_the_search_rank_order(client, oncology, q):
+    # The page of a search sorted by relevance is read by search.ranked_page, which joins
+    # each word's evidence once; exports and everything else order by the search_rank
+    # alias. Both must give one order, page after page.
+    imaging, oncology_field = field("imaging"), FieldOfScience.objects.get(title="oncology")
+    for n in range(23):
+        organization = make_organization(name=f"Lab {n:02}", project_count=n % 4)
+        for k in range(n % 3 + 1):
+            project = project_in(imaging, acronym=f"IMG{n}x{k}", title=f"Study {k}")
+            make_participation(project, organization)
+        if n % 5 == 0:
+            make_participation(project_in(oncology_field), organization)
+    everyone = Organization.objects.all()
+    search = search_organizations(everyone, q)
+    expected = list(
+        search.organizations.order_by("-search_rank", "name", "pk").values_list("slug", flat=True)
+    )
+    assert len(expected) > 1
+    shown = found(client, q)
+    if len(expected) > 20:  # a page past the last shows the last one
+        shown += found(client, q, page=2)
+    assert shown == expected[:40]

@@ -342,6 +342,15 @@ class Organization(models.Model):
             # The editors' queue: one state, most attention first.
             models.Index(fields=["curation", "-attention"], name="organization_queue_idx"),
             models.Index(fields=["-attention"], name="organization_attention_idx"),
+            # organizations:list, default order: ORDER BY name, id LIMIT 20.
+            models.Index(fields=["name", "id"], name="organization_name_idx"),
+            # organizations:list, facet counts: GROUP BY country, kind, sector with the SMEs
+            # counted, over the results ("id IN (...)"), and the subject facets' sample
+            # ("MOD(id, step) = 0"): index-only scans.
+            models.Index(
+                fields=["status", "country", "kind", "sector", "sme", "id"],
+                name="organization_facets_idx",
+            ),
         ]
 
     def __str__(self):

@@ -84,7 +84,11 @@ class Command(BaseCommand):
         urls = [f"{search}?{urlencode(params)}" for params in QUERIES]
         load_before = os.getloadavg()
         plain_static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+        # The page cache and the rate limit off: a cached page would measure the cache, not
+        # the search, and past RATELIMIT_SEARCH requests a minute the page is a 429.
         with override_settings(
+            PAGE_CACHE_SECONDS=0,
+            RATELIMIT_ENABLE=False,
             DEBUG=False,
             ALLOWED_HOSTS=["testserver"],
             STORAGES={**settings.STORAGES, "staticfiles": plain_static},
