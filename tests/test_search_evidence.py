@@ -56,6 +56,27 @@ def test_name_then_own_text_then_more_matching_projects(client, oncology):
     assert found(client, "oncology") == expected
 
 
+def test_the_name_tier_needs_every_word_of_the_query(client, db):
+    """ "hydrogen aviation": an organization with both words in its name first; one with a
+    single word in its name and little evidence below the one with more projects on both."""
+    hydrogen, aviation = field("hydrogen"), field("aviation")
+    both_in_name = make_organization(name="Hydrogen Aviation Lab")
+    one_in_name = make_organization(name="Small Aviation Services")
+    centre = make_organization(name="Aerospace Centre")
+    make_participation(project_in(hydrogen, aviation, acronym="H2AIR"), one_in_name)
+    for n in range(3):
+        make_participation(project_in(hydrogen, aviation, acronym=f"FLY{n}"), centre)
+    refresh_search(Organization.objects.values_list("pk", flat=True))
+
+    assert found(client, "hydrogen aviation") == [
+        both_in_name.slug,
+        centre.slug,
+        one_in_name.slug,
+    ]
+    # One word: the names with it come first (more projects on it first), then the rest.
+    assert found(client, "aviation") == [one_in_name.slug, both_in_name.slug, centre.slug]
+
+
 def test_the_card_says_why_it_matched(client, oncology):
     response = results(client, "oncology")
     why = {o.slug: o.why_matched for o in response.context["object_list"]}

@@ -190,9 +190,13 @@ def _looked_up_projects(word_stems):
 
 
 def _tier(backend, alternatives):
-    """NAME_TIER if a positive term is in the name, else OWN_TEXT_TIER if one is in the
-    organization's own text, else 0."""
-    positive = [term for terms in alternatives for term in terms if not term.negated]
+    """NAME_TIER if every positive term of an alternative is in the name, else
+    OWN_TEXT_TIER if every one is in the organization's own text, else 0. Every term, not
+    any: for "hydrogen aviation", a company named "... Aviation" with one project on
+    hydrogen must not outrank the research centre with 18 projects on both."""
+    positive = [
+        kept for kept in ([t for t in terms if not t.negated] for terms in alternatives) if kept
+    ]
     if not positive:
         return Value(0.0, output_field=FloatField())
     name_matches, own_text_matches = backend.rank_parts(positive)

@@ -45,19 +45,24 @@ def _names_query(term):
     return joiner.join("(" + " | ".join(variants) + ")" for variants in words)
 
 
-def rank_parts(terms):
-    """(name matches, own text matches) for any of the positive terms, tested on each
-    result's own search_vector: a search of the GIN index would read every organization
-    whose text has the word (a third of them for "university"), twice, where this reads
-    only the results' vectors."""
-    queries = [term_query(term) for term in terms]
-    sql = "(" + " || ".join(q for q, _ in queries) + ")"
-    params = [p for _, query_params in queries for p in query_params]
-    names = " | ".join(f"({_names_query(term)})" for term in terms)
+def rank_parts(alternatives):
+    """(name matches, own text matches) of every term of any of the `alternatives` (lists
+    of positive terms), tested on each result's own search_vector: a search of the GIN index
+    would read every organization whose text has the word (a third of them for
+    "university"), twice, where this reads only the results' vectors."""
+    own, params = [], []
+    for terms in alternatives:
+        queries = [term_query(term) for term in terms]
+        own.append("(" + " && ".join(q for q, _ in queries) + ")")
+        params += [p for _, query_params in queries for p in query_params]
+    names = " | ".join(
+        "(" + " & ".join(f"({_names_query(term)})" for term in terms) + ")"
+        for terms in alternatives
+    )
     return (
         TableSQL(f"{{table}}.search_vector @@ to_tsquery({CONFIG}, %s)", [names], BooleanField()),
         TableSQL(
-            f"{{table}}.search_vector @@ {sql} AND {{table}}.{NOT_DRAFTED}",
+            f"{{table}}.search_vector @@ ({' || '.join(own)}) AND {{table}}.{NOT_DRAFTED}",
             [*params, Curation.DRAFTED],
             BooleanField(),
         ),

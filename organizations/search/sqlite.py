@@ -38,10 +38,14 @@ def own_ids(term):
     )
 
 
-def rank_parts(terms):
-    """(name matches, own text matches) for any of the positive terms: each one full text
-    query, whose ids SQLite keeps in a temporary index for every row."""
-    query = " OR ".join(f"({term_query(term)})" for term in terms)
+def rank_parts(alternatives):
+    """(name matches, own text matches) of every term of any of the `alternatives` (lists
+    of positive terms): each one full text query, whose ids SQLite keeps in a temporary
+    index for every row."""
+    query = " OR ".join(
+        "(" + " AND ".join(f"({term_query(term)})" for term in terms) + ")"
+        for terms in alternatives
+    )
     in_fts = f"{{table}}.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
     not_drafted = f"{{table}}.id NOT IN ({DRAFTED})"
     return (
