@@ -9,12 +9,15 @@ and counts its subject facets from these rows (organizations/facets.py).
 
 from collections import Counter, defaultdict
 
-from django.db import connection
 from django.db.models import QuerySet
 
+from base.database import insert_many
 from organizations.models import OrganizationSubject, SubjectKind
 
 CHUNK = 5000  # organizations per round of queries
+# The fields of a project its subjects read, besides its classifications (the import
+# recounts the subjects of a project's members when one changes).
+PROJECT_FIELDS_IN_SUBJECTS = frozenset({"framework_programme"})
 SUBJECT_FACETS = [
     SubjectKind.FIELD,
     SubjectKind.SUBFIELD,
@@ -82,18 +85,16 @@ def _refresh_chunk(chunk):
             if programme:
                 counted[SubjectKind.PROGRAMME, programme] += 1
     OrganizationSubject.objects.filter(organization_id__in=chunk).delete()
-    # One executemany, as sections/stored.py: bulk_create would split the rows into as many
-    # queries as SQLite's parameter limit asks, a number growing with the rows.
-    table = connection.ops.quote_name(OrganizationSubject._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (organization_id, kind, code, projects) VALUES (%s, %s, %s, %s)",
-            [
-                (pk, kind, code, n)
-                for pk, counted in counts.items()
-                for (kind, code), n in counted.items()
-            ],
-        )
+    # Not bulk_create: its queries would grow with the rows on SQLite (999 parameters each).
+    insert_many(
+        OrganizationSubject._meta.db_table,
+        ["organization_id", "kind", "code", "projects"],
+        [
+            (pk, kind, code, n)
+            for pk, counted in counts.items()
+            for (kind, code), n in counted.items()
+        ],
+    )
 
 
 def with_subjects(queryset: QuerySet, kind: str, codes) -> QuerySet:

@@ -27,8 +27,10 @@ from cordis.importer.result import Counts
 from cordis.importer.rows import UniqueSlugs, apply_changes, empty_values, file_values, slug_base
 from cordis.values import readable
 from organizations.models import ORGANIZATION_IMPORTED_FIELDS, Organization, Status
+from organizations.search.evidence import PROJECT_FIELDS_IN_SEARCH
 from organizations.sections.tally import PROJECT_FIELDS_IN_SECTIONS
 from organizations.stats import ORGANIZATION_FIELDS_IN_FIGURES, PARTICIPATION_FIELDS_IN_FIGURES
+from organizations.subjects import PROJECT_FIELDS_IN_SUBJECTS
 from projects.models import (
     PARTICIPATION_IMPORTED_FIELDS,
     PROJECT_IMPORTED_FIELDS,
@@ -42,6 +44,13 @@ PROJECT_FIELDS = PROJECT_IMPORTED_FIELDS
 ORGANIZATION_FIELDS = ORGANIZATION_IMPORTED_FIELDS
 PARTICIPATION_FIELDS = PARTICIPATION_IMPORTED_FIELDS
 KEYWORD_LINK = Project.keywords.through
+# The fields of a project that what is stored per organization reads (each with the project's
+# classifications): a change of another (status, costs) recounts none of them.
+PROJECT_FIELDS_IN = {
+    "sections": PROJECT_FIELDS_IN_SECTIONS,
+    "subjects": PROJECT_FIELDS_IN_SUBJECTS,
+    "search": PROJECT_FIELDS_IN_SEARCH,
+}
 
 
 class Writer:
@@ -72,9 +81,12 @@ class Writer:
         # Organizations with a new participation, or one whose figures' fields changed.
         self.participations_changed = set()
         self.countries_changed = set()  # organizations whose country changed
-        # What the computed sections count besides: projects new, or whose start date or
-        # classifications changed (not their title or status, which they do not count).
-        self.projects_changed_in_sections = set()
+        self.joined_organizations = set()  # organizations with new participations
+        self.organizations_changed = set()  # organizations whose imported fields changed
+        # What the computed sections, the subjects and the search evidence count besides,
+        # each: projects new, or changed in their classifications or in one of the fields it
+        # reads (PROJECT_FIELDS_IN; the search reads keywords too). Not status or costs.
+        self.projects_changed_in = {what: set() for what in PROJECT_FIELDS_IN}
         self.bulk = False  # the participations were a bulk load (a first import)
         # model -> {digest: pk} of the rows that hold what the file row of that digest says
         # (cordis/digests.py), read when the model's first row is; dropped after its file.
@@ -116,7 +128,10 @@ class Writer:
             fields = list(chunk[0][1])  # every row of a file has the same columns
             keys = [cordis_id for cordis_id, _, _ in chunk]
             existing = fetch_tuples(Project.objects, "cordis_id", keys, [*fields, DIGEST])
-            in_sections = [i for i, name in enumerate(fields) if name in PROJECT_FIELDS_IN_SECTIONS]
+            read_by = {
+                what: [i for i, name in enumerate(fields) if name in names]
+                for what, names in PROJECT_FIELDS_IN.items()
+            }
             new, changed, digested = [], [], []
             for cordis_id, values, digest in chunk:
                 values = file_values(Project, values)
@@ -127,8 +142,9 @@ class Writer:
                 row = tuple(values[name] for name in fields)
                 if current[1:-1] != row:
                     changed.append(Project(pk=current[0], **values, import_digest=digest))
-                    if any(current[1 + i] != row[i] for i in in_sections):
-                        self.projects_changed_in_sections.add(current[0])
+                    for what, positions in read_by.items():
+                        if any(current[1 + i] != row[i] for i in positions):
+                            self.projects_changed_in[what].add(current[0])
                 elif not same_digest(current[-1], digest):
                     digested.append(Project(pk=current[0], import_digest=digest))
             bases = [slug_base(row["acronym"], f"project-{row['cordis_id']}") for row in new]
@@ -145,7 +161,8 @@ class Writer:
             new_pks = fetch_pks(Project, "cordis_id", [row["cordis_id"] for row in new])
             self.project_pks.update(new_pks)
             self.new_projects.update(new_pks.values())
-            self.projects_changed_in_sections.update(new_pks.values())
+            for projects in self.projects_changed_in.values():
+                projects.update(new_pks.values())
             self.changed_projects.update(project.pk for project in changed)
         if keywords is not None:  # no keywords column: leave keywords alone
             self.write_keywords(keywords)
@@ -192,7 +209,9 @@ class Writer:
         for removed in where_in(KEYWORD_LINK.objects, "pk", to_remove.values()):
             removed.delete()
         # A project whose keywords changed is updated, unless it is new.
-        self.count_links_changed({p for p, _ in to_add} | {p for p, _ in to_remove})
+        relinked = {p for p, _ in to_add} | {p for p, _ in to_remove}
+        self.count_links_changed(relinked)
+        self.projects_changed_in["search"] |= relinked
 
     def count_links_changed(self, projects):
         newly_changed = projects - self.changed_projects - self.new_projects
@@ -259,6 +278,7 @@ class Writer:
                 # cannot silently undo it (see Organization.version).
                 current["version"] += 1
                 changed.append(Organization(updated_at=now, **current))
+                self.organizations_changed.add(current["pk"])
             elif not same_digest(stored_digest, digest):
                 digested.append(Organization(pk=current["pk"], import_digest=digest))
         bases = [slug_base(row["name"], f"org-{row['pic']}") for row in new]
@@ -315,6 +335,7 @@ class Writer:
                     if current is None:
                         new.append((project, organization, *values, digest))
                         self.joined_projects.add(project)
+                        self.joined_organizations.add(organization)
                         self.participations_changed.add(organization)
                     elif current[1:-1] != values:
                         if any(current[1 + i] != values[i] for i in in_figures):
@@ -355,4 +376,5 @@ class Writer:
         self.report(table)
         # A project whose links changed is updated, unless it is new (as for keywords).
         self.count_links_changed(touched)
-        self.projects_changed_in_sections |= touched
+        for projects in self.projects_changed_in.values():
+            projects |= touched
