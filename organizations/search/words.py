@@ -173,6 +173,8 @@ _english = snowballstemmer.stemmer("english")  # PostgreSQL's english_stem is Sn
 
 def fold(text: str) -> str:
     """Lower case without accents, as PostgreSQL's unaccent and FTS5's remove_diacritics."""
+    if text.isascii():  # nothing to decompose: most text, and a refresh folds it by the MB
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
