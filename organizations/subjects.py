@@ -12,9 +12,9 @@ from collections import Counter, defaultdict
 from django.db.models import QuerySet
 
 from base.database import insert_many
+from organizations.chunks import organization_chunks
 from organizations.models import OrganizationSubject, SubjectKind
 
-CHUNK = 5000  # organizations per round of queries
 # The fields of a project its subjects read, besides its classifications (the import
 # recounts the subjects of a project's members when one changes).
 PROJECT_FIELDS_IN_SUBJECTS = frozenset({"framework_programme"})
@@ -58,21 +58,20 @@ def project_subjects(projects) -> dict[int, set[tuple[str, str]]]:
 def refresh_subjects(organization_pks) -> int:
     """Count and store the subjects of the organizations `organization_pks`; return how
     many organizations."""
-    pks = sorted(set(organization_pks))
-    for start in range(0, len(pks), CHUNK):
-        _refresh_chunk(pks[start : start + CHUNK])
-    return len(pks)
+    refreshed = 0
+    for chunk, chosen_by in organization_chunks(organization_pks):
+        _refresh_chunk(chunk, chosen_by)
+        refreshed += len(chunk)
+    return refreshed
 
 
-def _refresh_chunk(chunk):
-    """Four queries for the organizations of `chunk` (sorted pks), chosen by the range of
-    their pks as in sections/stored.py: one index scan rather than thousands of
-    parameters."""
+def _refresh_chunk(chunk, chosen_by):
+    """Four queries for the organizations of `chunk` (sorted pks), whose participations
+    `chosen_by` chooses (with others', left out here), as in sections/stored.py."""
     from projects.models import Participation
 
     chosen = set(chunk)
-    in_range = {"organization_id__gte": chunk[0], "organization_id__lte": chunk[-1]}
-    participations = Participation.objects.filter(**in_range).order_by()
+    participations = Participation.objects.filter(chosen_by).order_by()
     subjects = project_subjects(participations.values("project_id"))
     counts = defaultdict(Counter)
     rows = participations.values_list(

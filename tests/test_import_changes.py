@@ -275,3 +275,15 @@ def test_after_a_newer_dump_subjects_and_search_evidence_are_what_a_full_refresh
     refresh_search(everyone)
     assert stored() == imported
     assert any(word == "glaciolog" for _, word, _ in imported[1])
+
+
+def test_organization_chunks_choose_dense_pks_by_range_and_sparse_ones_by_pk():
+    from organizations.chunks import CHUNK, SPARSE_CHUNK, organization_chunks
+
+    dense = list(organization_chunks(range(1, CHUNK + 11)))
+    assert [len(chunk) for chunk, _ in dense] == [CHUNK, 10]
+    assert "organization_id__gte" in str(dense[0][1])
+    sparse = list(organization_chunks(range(1, 3 * CHUNK, 3)))  # every third organization
+    assert {len(chunk) for chunk, _ in sparse[:-1]} == {SPARSE_CHUNK}
+    assert all("organization_id__in" in str(chosen_by) for _, chosen_by in sparse)
+    assert [pk for chunk, _ in sparse for pk in chunk] == list(range(1, 3 * CHUNK, 3))
