@@ -31,3 +31,13 @@ def organization_chunks(organization_pks) -> Iterator[tuple[list[int], Q]]:
             chunk = chunk[:SPARSE_CHUNK]
             yield chunk, Q(organization_id__in=chunk)
         start += len(chunk)
+
+
+def refresh_in_chunks(refresh_chunk, organization_pks) -> int:
+    """Call refresh_chunk(chunk, chosen_by) for each round of organization_chunks; return
+    how many organizations it refreshed."""
+    refreshed = 0
+    for chunk, chosen_by in organization_chunks(organization_pks):
+        refresh_chunk(chunk, chosen_by)
+        refreshed += len(chunk)
+    return refreshed

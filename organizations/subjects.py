@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from django.db.models import QuerySet
 
 from base.database import insert_many
-from organizations.chunks import organization_chunks
+from organizations.chunks import refresh_in_chunks
 from organizations.models import OrganizationSubject, SubjectKind
 
 # The fields of a project its subjects read, besides its classifications (the import
@@ -58,11 +58,7 @@ def project_subjects(projects) -> dict[int, set[tuple[str, str]]]:
 def refresh_subjects(organization_pks) -> int:
     """Count and store the subjects of the organizations `organization_pks`; return how
     many organizations."""
-    refreshed = 0
-    for chunk, chosen_by in organization_chunks(organization_pks):
-        _refresh_chunk(chunk, chosen_by)
-        refreshed += len(chunk)
-    return refreshed
+    return refresh_in_chunks(_refresh_chunk, organization_pks)
 
 
 def _refresh_chunk(chunk, chosen_by):

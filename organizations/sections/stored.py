@@ -12,7 +12,7 @@ from collections import defaultdict
 from django.db import connection
 from django.utils import timezone
 
-from organizations.chunks import organization_chunks
+from organizations.chunks import refresh_in_chunks
 from organizations.models import ComputedProfile
 from organizations.sections.live import classifications
 from organizations.sections.tally import Tally, tally
@@ -31,11 +31,7 @@ def stored_tally(organization):
 def refresh_sections(organization_pks) -> int:
     """Count and store the computed sections of the organizations `organization_pks`;
     return how many."""
-    refreshed = 0
-    for chunk, chosen_by in organization_chunks(organization_pks):
-        _refresh_chunk(chunk, chosen_by)
-        refreshed += len(chunk)
-    return refreshed
+    return refresh_in_chunks(_refresh_chunk, organization_pks)
 
 
 def _refresh_chunk(chunk, chosen_by):
