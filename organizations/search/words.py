@@ -168,7 +168,9 @@ STOP_WORDS = frozenset(
         "now",
     ]
 )
-_english = snowballstemmer.stemmer("english")  # PostgreSQL's english_stem is Snowball's too
+# PostgreSQL's english_stem is Snowball's too. snowballstemmer hands out PyStemmer's (Snowball
+# compiled, the same stems) when it is installed, as pyproject.toml has it.
+_english = snowballstemmer.stemmer("english")
 
 
 def fold(text: str) -> str:
