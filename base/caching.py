@@ -26,9 +26,13 @@ from base.models import CacheGeneration
 # here; a new app of content is added to the list.
 CONTENT_APPS = ("organizations", "projects")
 # Rows the import and refresh_stats delete set-wise: a delete signal would make Django fetch
-# each row before deleting it. Those paths bump the generation themselves.
+# each row before deleting it (search evidence and subjects: most of a re-import's time).
+# Those paths bump the generation themselves; organizations/search/signals.py rewrites
+# evidence on saves and deletes, which bump it.
 BULK_DELETED = {
     "organizations.computedprofile",
+    "organizations.organizationsubject",
+    "organizations.searchevidence",
     "projects.cordisdump",
     "projects.projectprogrammepart",
 }

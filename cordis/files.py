@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from cordis.companions import read_companions
+from cordis.digests import row_digest
 from cordis.input import BoundedLines, CordisError, next_record, not_utf8, open_files
 from cordis.progress import NO_PROGRESS, STEP
 from cordis.records import (
@@ -29,7 +30,7 @@ from cordis.records import (
     check_lengths,
     project_values,
 )
-from cordis.values import BadValue, split_keywords
+from cordis.values import BadValue, split_keywords, text
 from projects.models import PARTICIPATION_IMPORTED_FIELDS as PARTICIPATION_FIELDS
 from projects.models import Project
 
@@ -96,11 +97,16 @@ class Dump:
 class Discard:
     """A writer that writes nothing: read_dump alone checks the files."""
 
+    def holds(self, model, digest):
+        """The pk of the `model` row that the last import wrote from the file row with this
+        digest, and which still holds what it wrote (cordis/digests.py); None: read the row."""
+        return None
+
     def write_projects(self, projects, keywords):
-        pass
+        """projects: [(cordis_id, values, digest)], values None for a row it holds."""
 
     def write_organizations(self, organizations):
-        pass
+        """organizations: {pic: (values, digest)}, values None for a row it holds."""
 
     def write_participations(self, dump, advance):
         pass
@@ -128,27 +134,32 @@ def read_dump(path, *, writer=None, progress=None, dump=None):
 
 def read_projects(open_file, dump, writer, progress):
     """Hand project.csv's rows to writer.write_projects, a chunk at a time: a list of
-    (cordis_id, values) and, when the file has a keywords column, {cordis_id: names}."""
+    (cordis_id, values, digest) and, when the file has a keywords column, {cordis_id: names}.
+    A row the writer holds (the one the last import wrote from) is not read again: its
+    values are None. Its keywords are, as the links they make are not in its digest."""
     chunk, keywords = [], {}
     rows = read_rows(open_file, PROJECT_FILE, PROJECT_COLUMNS, dump, progress)
     for line, row in rows:
         if row is None:  # a row with the wrong number of fields: already a bad row
             continue
         cordis_id = row["id"].strip()
+        digest = row_digest(row)
+        warnings = len(dump.warnings)
         try:
             if cordis_id in dump.projects:
                 first = dump.projects[cordis_id]
                 raise BadValue(f"project {cordis_id} again (first on line {first})")
-            values = project_values(row)
+            values = None if writer.holds(Project, digest) else project_values(row)
         except BadValue as error:
             dump.bad_rows.append(BadRow(PROJECT_FILE, line, str(error)))
             dump.skipped_projects.setdefault(cordis_id, line)
             continue
         dump.projects[cordis_id] = line
-        dump.programmes.add(values.get("framework_programme") or "")
+        dump.programmes.add(text(row, "frameworkProgramme"))  # as project_values reads it
         note_update_date(row, dump)
-        check_lengths(values, Project, PROJECT_FILE, line, dump)
-        chunk.append((cordis_id, values))
+        if values is not None:
+            check_lengths(values, Project, PROJECT_FILE, line, dump)
+        chunk.append((cordis_id, values, digest_unless_warned(digest, dump, warnings)))
         if "keywords" in row:  # only when the file has a keywords column
             dump.has_keywords = True
             keywords[cordis_id] = split_keywords(row["keywords"])
@@ -161,7 +172,7 @@ def read_projects(open_file, dump, writer, progress):
 
 def read_organizations(open_file, dump, writer, progress):
     """Hand organization.csv's organizations to writer.write_organizations a chunk at a time
-    ({pic: values}, from the first row of each), then its participations, whole."""
+    ({pic: (values, digest)}, from the first row of each), then its participations, whole."""
     chunk = {}
     rows = read_rows(open_file, ORGANIZATION_FILE, ORGANIZATION_COLUMNS, dump, progress)
     for line, row in rows:
@@ -171,7 +182,7 @@ def read_organizations(open_file, dump, writer, progress):
             absent = absent_fields("participation", tuple(row))
             dump.participation_fields = [n for n in PARTICIPATION_FIELDS if n not in absent]
         try:
-            add_participation(row, line, dump, chunk)
+            add_participation(row, line, dump, chunk, writer.holds)
         except BadValue as error:
             dump.bad_rows.append(BadRow(ORGANIZATION_FILE, line, str(error)))
         else:
@@ -184,6 +195,12 @@ def read_organizations(open_file, dump, writer, progress):
     with progress.phase("participations", len(dump.participations)) as advance:
         writer.write_participations(dump, advance)
     dump.participations = {}  # written: its memory is the companion files' now
+
+
+def digest_unless_warned(digest, dump, warnings):
+    """A row that warned (a value cut or left out) keeps no digest: it is read, and warns,
+    every time."""
+    return digest if len(dump.warnings) == warnings else None
 
 
 def note_update_date(row, dump):

@@ -5,6 +5,7 @@ parses single values).
 
 import functools
 
+from cordis.digests import row_digest
 from cordis.values import (
     BadValue,
     country_codes,
@@ -20,6 +21,7 @@ from cordis.values import (
     text,
 )
 from organizations.models import Organization
+from projects.models import Participation
 
 PROJECT_FILE = "project.csv"
 ORGANIZATION_FILE = "organization.csv"
@@ -94,9 +96,13 @@ def project_values(row):
     return in_file(values, row, "project")
 
 
-def add_participation(row, line, dump, new_organizations):
+def add_participation(row, line, dump, new_organizations, holds):
     """Check one organization.csv row; add its participation, and its organization to
-    `new_organizations` if it is the first row of that organization."""
+    `new_organizations` if it is the first row of that organization.
+
+    A row whose digest `holds` knows (cordis/digests.py) is the one the last import wrote
+    from: the organization it describes is not read again, nor is the participation compared
+    with the database (unless the pair comes again, to be merged)."""
     cordis_id = required(row, "projectID")
     if cordis_id not in dump.projects:
         if cordis_id in dump.skipped_projects:
@@ -115,20 +121,28 @@ def add_participation(row, line, dump, new_organizations):
         "ended_early": parse_ended_early(row),
     }
     participation = in_file(participation, row, "participation")
+    digest = row_digest(row)
     # An organization is on a row per project: the first row describes it.
     if pic not in dump.organizations:
-        new_organizations[pic] = organization_values(row, line, dump)
+        if holds(Organization, digest):
+            new_organizations[pic] = (None, digest)
+        else:
+            warnings = len(dump.warnings)
+            values = organization_values(row, line, dump)
+            new_organizations[pic] = (values, digest if len(dump.warnings) == warnings else None)
         dump.organizations.add(pic)
 
     key = (cordis_id, pic)
     first = dump.participations.get(key)
     if first is None:
-        dump.participations[key] = (*participation.values(), line)
+        unchanged = bool(holds(Participation, digest))
+        dump.participations[key] = (*participation.values(), line, digest, unchanged)
     else:
-        *values, first_line = first
+        *values, first_line, _, _ = first
         merged = dict(zip(participation, values, strict=True))
         merge_participations(merged, participation)
-        dump.participations[key] = (*merged.values(), first_line)
+        # From two rows: no digest (neither row says it all), compared with the database.
+        dump.participations[key] = (*merged.values(), first_line, None, False)
         dump.merged.append(
             f"{ORGANIZATION_FILE}, line {line}: organisation {pic} in project {cordis_id} "
             f"again (first on line {first_line}); merged"

@@ -9,12 +9,15 @@ and counts its subject facets from these rows (organizations/facets.py).
 
 from collections import Counter, defaultdict
 
-from django.db import connection
 from django.db.models import QuerySet
 
+from base.database import insert_many
+from organizations.chunks import refresh_in_chunks
 from organizations.models import OrganizationSubject, SubjectKind
 
-CHUNK = 5000  # organizations per round of queries
+# The fields of a project its subjects read, besides its classifications (the import
+# recounts the subjects of a project's members when one changes).
+PROJECT_FIELDS_IN_SUBJECTS = frozenset({"framework_programme"})
 SUBJECT_FACETS = [
     SubjectKind.FIELD,
     SubjectKind.SUBFIELD,
@@ -55,21 +58,16 @@ def project_subjects(projects) -> dict[int, set[tuple[str, str]]]:
 def refresh_subjects(organization_pks) -> int:
     """Count and store the subjects of the organizations `organization_pks`; return how
     many organizations."""
-    pks = sorted(set(organization_pks))
-    for start in range(0, len(pks), CHUNK):
-        _refresh_chunk(pks[start : start + CHUNK])
-    return len(pks)
+    return refresh_in_chunks(_refresh_chunk, organization_pks)
 
 
-def _refresh_chunk(chunk):
-    """Four queries for the organizations of `chunk` (sorted pks), chosen by the range of
-    their pks as in sections/stored.py: one index scan rather than thousands of
-    parameters."""
+def _refresh_chunk(chunk, chosen_by):
+    """Four queries for the organizations of `chunk` (sorted pks), whose participations
+    `chosen_by` chooses (with others', left out here), as in sections/stored.py."""
     from projects.models import Participation
 
     chosen = set(chunk)
-    in_range = {"organization_id__gte": chunk[0], "organization_id__lte": chunk[-1]}
-    participations = Participation.objects.filter(**in_range).order_by()
+    participations = Participation.objects.filter(chosen_by).order_by()
     subjects = project_subjects(participations.values("project_id"))
     counts = defaultdict(Counter)
     rows = participations.values_list(
@@ -82,18 +80,16 @@ def _refresh_chunk(chunk):
             if programme:
                 counted[SubjectKind.PROGRAMME, programme] += 1
     OrganizationSubject.objects.filter(organization_id__in=chunk).delete()
-    # One executemany, as sections/stored.py: bulk_create would split the rows into as many
-    # queries as SQLite's parameter limit asks, a number growing with the rows.
-    table = connection.ops.quote_name(OrganizationSubject._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (organization_id, kind, code, projects) VALUES (%s, %s, %s, %s)",
-            [
-                (pk, kind, code, n)
-                for pk, counted in counts.items()
-                for (kind, code), n in counted.items()
-            ],
-        )
+    # Not bulk_create: its queries would grow with the rows on SQLite (999 parameters each).
+    insert_many(
+        OrganizationSubject._meta.db_table,
+        ["organization_id", "kind", "code", "projects"],
+        [
+            (pk, kind, code, n)
+            for pk, counted in counts.items()
+            for (kind, code), n in counted.items()
+        ],
+    )
 
 
 def with_subjects(queryset: QuerySet, kind: str, codes) -> QuerySet:

@@ -222,6 +222,9 @@ class Project(models.Model):
     organizations = models.ManyToManyField(
         "organizations.Organization", through="Participation", related_name="projects"
     )
+    # The digest of the file row the import last wrote this from (cordis/digests.py); cleared
+    # by a trigger when an imported column changes otherwise (base/digest_trigger.py).
+    import_digest = models.BinaryField(null=True, editable=False)
 
     objects = ProjectQuerySet.as_manager()
 
@@ -296,6 +299,9 @@ class Participation(models.Model):
         help_text="For notable projects: a sentence on why this project matters for them. "
         "Markdown allowed.",
     )
+    # The digest of the file row the import last wrote this from (cordis/digests.py); cleared
+    # by a trigger when an imported column changes otherwise (base/digest_trigger.py).
+    import_digest = models.BinaryField(null=True, editable=False)
 
     class Meta:
         ordering = ["project", "order", "pk"]

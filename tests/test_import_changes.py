@@ -241,3 +241,49 @@ def test_update_rows_updates_many_rows_as_bulk_update_would(tmp_path):
     assert [p.ec_contribution for p in stored] == [p.ec_contribution for p in changed]
     assert [p.ended_early for p in stored] == [number % 2 == 0 for number in range(len(changed))]
     assert list(stored.values_list("role", "order")) == untouched
+
+
+def test_after_a_newer_dump_subjects_and_search_evidence_are_what_a_full_refresh_gives(tmp_path):
+    """The import rewrites them only for the organizations whose projects or whose projects'
+    classifications, programme, acronym, title or keywords changed: the rest must be right
+    as they are."""
+    from organizations.models import OrganizationSubject, SearchEvidence
+    from organizations.search.evidence import refresh_search
+    from organizations.subjects import refresh_subjects
+
+    before, after = first_import_and_newer_dump(tmp_path)
+    # What the newer dump changes besides: a title and a programme (not in the sample's changes).
+    with open(after / "project.csv", encoding="utf-8", newline="") as file:
+        header, *rows = list(csv.reader(file, delimiter=";"))
+    rows[0][header.index("title")] = "Glaciology of tropical reefs"
+    rows[1][header.index("frameworkProgramme")] = "HORIZON"
+    with open(after / "project.csv", "w", encoding="utf-8", newline="") as file:
+        csv.writer(file, delimiter=";").writerows([header, *rows])
+
+    import_cordis(after)
+
+    def stored():
+        subjects = set(
+            OrganizationSubject.objects.values_list("organization", "kind", "code", "projects")
+        )
+        evidence = set(SearchEvidence.objects.values_list("organization", "word", "projects"))
+        return subjects, evidence
+
+    imported = stored()
+    everyone = list(Organization.objects.values_list("pk", flat=True))
+    refresh_subjects(everyone)
+    refresh_search(everyone)
+    assert stored() == imported
+    assert any(word == "glaciolog" for _, word, _ in imported[1])
+
+
+def test_organization_chunks_choose_dense_pks_by_range_and_sparse_ones_by_pk():
+    from organizations.chunks import CHUNK, SPARSE_CHUNK, organization_chunks
+
+    dense = list(organization_chunks(range(1, CHUNK + 11)))
+    assert [len(chunk) for chunk, _ in dense] == [CHUNK, 10]
+    assert "organization_id__gte" in str(dense[0][1])
+    sparse = list(organization_chunks(range(1, 3 * CHUNK, 3)))  # every third organization
+    assert {len(chunk) for chunk, _ in sparse[:-1]} == {SPARSE_CHUNK}
+    assert all("organization_id__in" in str(chosen_by) for _, chosen_by in sparse)
+    assert [pk for chunk, _ in sparse for pk in chunk] == list(range(1, 3 * CHUNK, 3))

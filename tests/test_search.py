@@ -422,3 +422,14 @@ def test_words_of_an_edited_profile_are_corrected_at_once(client, db):
     organization.tagline = "Cryogenic microscopy"
     organization.save()
     assert found(client, q="cryogenik") == [organization.slug]
+
+
+def test_words_are_stemmed_by_snowballs_compiled_stemmer():
+    # PyStemmer (a dependency): the refresh of the search evidence stems every project's
+    # words; snowballstemmer's pure-Python stemmers took most of a re-import's time.
+    import Stemmer
+
+    from organizations.search import words
+
+    assert isinstance(words._english, Stemmer.Stemmer)
+    assert words.stem("oncology") == "oncolog"

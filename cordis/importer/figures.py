@@ -73,29 +73,32 @@ def refresh_after_import(writer, result, progress):
     changed = writer.new_projects | writer.changed_projects
     for chosen in where_in(Participation.objects, "project_id", changed):
         affected.update(chosen.values_list("organization_id", flat=True))
-    result.sections_refreshed = refresh_sections(recounted_in_sections(writer))
+    result.sections_refreshed = refresh_sections(recounted(writer, "sections"))
     # Curated profiles of these organizations are stale now; the queue's order changes.
     after_data_change(affected)
-    refresh_subjects(affected)  # the same organizations: their projects' subjects
+    refresh_subjects(recounted(writer, "subjects"))
     elapsed = time.monotonic() - started
     progress.line(
         f"computed sections: {result.sections_refreshed:,} organizations ({elapsed:.1f} s)"
     )
     started = time.monotonic()
-    searched = refresh_search(affected)  # what their projects are about, for search
+    # What their projects are about, for search; and the words of their own names.
+    searched = refresh_search(recounted(writer, "search") | writer.organizations_changed)
     progress.line(f"search: {searched:,} organizations ({time.monotonic() - started:.1f} s)")
 
 
-def recounted_in_sections(writer) -> set[int]:
-    """The organizations whose computed sections may differ after the import: those whose own
-    participations changed (a new one, a role, a contribution), and the members of the
-    projects new or changed in their start date or classifications. Of the affected ones,
-    not those affected only through their partners: the sections do not count partners
-    (organizations/sections/tally.py)."""
-    recounted = set(writer.participations_changed)
-    for chosen in where_in(
-        Participation.objects, "project_id", writer.projects_changed_in_sections
-    ):
+def recounted(writer, what) -> set[int]:
+    """The organizations whose `what` ("sections", "subjects" or "search", stored per
+    organization) may differ after the import: those with a new participation; for the
+    sections, also those with a participation whose role or contribution changed; and the
+    members of the projects new or changed in what it reads (Writer.projects_changed_in).
+    Of the affected ones, not those affected only through their partners: none of them
+    counts partners (organizations/sections/tally.py)."""
+    if what == "sections":  # they count roles and contributions
+        recounted = set(writer.participations_changed)
+    else:
+        recounted = set(writer.joined_organizations)
+    for chosen in where_in(Participation.objects, "project_id", writer.projects_changed_in[what]):
         recounted.update(chosen.values_list("organization_id", flat=True))
     return recounted
 

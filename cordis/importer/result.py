@@ -11,6 +11,9 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
     skipped: int | None = None  # None: rows of this table are not skipped on their own
+    # Of the unchanged, those whose file row is the one the last import wrote from: not read
+    # again, nor compared with the database (cordis/digests.py).
+    not_read: int = 0
 
 
 @dataclass

@@ -21,13 +21,16 @@ from cordis.bulk import (
     where_in,
 )
 from cordis.companions import COMPANION_TABLES, write_classification
+from cordis.digests import DIGEST, same_digest, stored_digests
 from cordis.files import CHUNK_ROWS, ORGANIZATION_FILE, PROJECT_FILE
 from cordis.importer.result import Counts
 from cordis.importer.rows import UniqueSlugs, apply_changes, empty_values, file_values, slug_base
 from cordis.values import readable
 from organizations.models import ORGANIZATION_IMPORTED_FIELDS, Organization, Status
+from organizations.search.evidence import PROJECT_FIELDS_IN_SEARCH
 from organizations.sections.tally import PROJECT_FIELDS_IN_SECTIONS
 from organizations.stats import ORGANIZATION_FIELDS_IN_FIGURES, PARTICIPATION_FIELDS_IN_FIGURES
+from organizations.subjects import PROJECT_FIELDS_IN_SUBJECTS
 from projects.models import (
     PARTICIPATION_IMPORTED_FIELDS,
     PROJECT_IMPORTED_FIELDS,
@@ -41,6 +44,13 @@ PROJECT_FIELDS = PROJECT_IMPORTED_FIELDS
 ORGANIZATION_FIELDS = ORGANIZATION_IMPORTED_FIELDS
 PARTICIPATION_FIELDS = PARTICIPATION_IMPORTED_FIELDS
 KEYWORD_LINK = Project.keywords.through
+# The fields of a project that what is stored per organization reads (each with the project's
+# classifications): a change of another (status, costs) recounts none of them.
+PROJECT_FIELDS_IN = {
+    "sections": PROJECT_FIELDS_IN_SECTIONS,
+    "subjects": PROJECT_FIELDS_IN_SUBJECTS,
+    "search": PROJECT_FIELDS_IN_SEARCH,
+}
 
 
 class Writer:
@@ -71,10 +81,25 @@ class Writer:
         # Organizations with a new participation, or one whose figures' fields changed.
         self.participations_changed = set()
         self.countries_changed = set()  # organizations whose country changed
-        # What the computed sections count besides: projects new, or whose start date or
-        # classifications changed (not their title or status, which they do not count).
-        self.projects_changed_in_sections = set()
+        self.joined_organizations = set()  # organizations with new participations
+        self.organizations_changed = set()  # organizations whose imported fields changed
+        # What the computed sections, the subjects and the search evidence count besides,
+        # each: projects new, or changed in their classifications or in one of the fields it
+        # reads (PROJECT_FIELDS_IN; the search reads keywords too). Not status or costs.
+        self.projects_changed_in = {what: set() for what in PROJECT_FIELDS_IN}
         self.bulk = False  # the participations were a bulk load (a first import)
+        # model -> {digest: pk} of the rows that hold what the file row of that digest says
+        # (cordis/digests.py), read when the model's first row is; dropped after its file.
+        self.digests = {}
+
+    def holds(self, model, digest):
+        """The pk of the `model` row the last import wrote from the file row with this digest,
+        and which still holds what it wrote; None: the row is to be read and compared."""
+        if digest is None or not self.writing:
+            return None
+        if model not in self.digests:
+            self.digests[model] = stored_digests(model)
+        return self.digests[model].get(digest)
 
     @property
     def writing(self):
@@ -82,9 +107,10 @@ class Writer:
 
     def report(self, table):
         c = self.counts[table]
+        not_read = f", {c.not_read:,} of them not read again" if c.not_read else ""
         self.progress.line(
             f"{table}: {c.created:,} created, {c.updated:,} updated, "
-            f"{c.unchanged:,} unchanged ({time.monotonic() - self.started:.1f} s)"
+            f"{c.unchanged:,} unchanged{not_read} ({time.monotonic() - self.started:.1f} s)"
         )
 
     # Projects and keywords ------------------------------------------------------------------
@@ -93,28 +119,40 @@ class Writer:
         """Create and update a chunk of projects; then their keywords (if the file has them)."""
         if not self.writing:
             return
+        held = [(cordis_id, digest) for cordis_id, values, digest in chunk if values is None]
+        self.project_pks.update((cordis_id, self.holds(Project, d)) for cordis_id, d in held)
+        self.counts["projects"].unchanged += len(held)
+        self.counts["projects"].not_read += len(held)
+        chunk = [row for row in chunk if row[1] is not None]
         if chunk:
             fields = list(chunk[0][1])  # every row of a file has the same columns
-            keys = [cordis_id for cordis_id, _ in chunk]
-            existing = fetch_tuples(Project.objects, "cordis_id", keys, fields)
-            in_sections = [i for i, name in enumerate(fields) if name in PROJECT_FIELDS_IN_SECTIONS]
-            new, changed = [], []
-            for cordis_id, values in chunk:
+            keys = [cordis_id for cordis_id, _, _ in chunk]
+            existing = fetch_tuples(Project.objects, "cordis_id", keys, [*fields, DIGEST])
+            read_by = {
+                what: [i for i, name in enumerate(fields) if name in names]
+                for what, names in PROJECT_FIELDS_IN.items()
+            }
+            new, changed, digested = [], [], []
+            for cordis_id, values, digest in chunk:
                 values = file_values(Project, values)
                 current = existing.get(cordis_id)
                 if current is None:
-                    new.append({"cordis_id": cordis_id, **values})
+                    new.append({"cordis_id": cordis_id, **values, DIGEST: digest})
                     continue
                 row = tuple(values[name] for name in fields)
-                if current[1:] != row:
-                    changed.append(Project(pk=current[0], **values))
-                    if any(current[1 + i] != row[i] for i in in_sections):
-                        self.projects_changed_in_sections.add(current[0])
+                if current[1:-1] != row:
+                    changed.append(Project(pk=current[0], **values, import_digest=digest))
+                    for what, positions in read_by.items():
+                        if any(current[1 + i] != row[i] for i in positions):
+                            self.projects_changed_in[what].add(current[0])
+                elif not same_digest(current[-1], digest):
+                    digested.append(Project(pk=current[0], import_digest=digest))
             bases = [slug_base(row["acronym"], f"project-{row['cordis_id']}") for row in new]
             for row, slug in zip(new, self.project_slugs(bases), strict=True):
                 row["slug"] = slug
             insert_rows(Project, new)
-            update_rows(Project, changed, fields)
+            update_rows(Project, changed, [*fields, DIGEST])
+            update_rows(Project, digested, [DIGEST])
             counts = self.counts["projects"]
             counts.created += len(new)
             counts.updated += len(changed)
@@ -123,7 +161,8 @@ class Writer:
             new_pks = fetch_pks(Project, "cordis_id", [row["cordis_id"] for row in new])
             self.project_pks.update(new_pks)
             self.new_projects.update(new_pks.values())
-            self.projects_changed_in_sections.update(new_pks.values())
+            for projects in self.projects_changed_in.values():
+                projects.update(new_pks.values())
             self.changed_projects.update(project.pk for project in changed)
         if keywords is not None:  # no keywords column: leave keywords alone
             self.write_keywords(keywords)
@@ -170,7 +209,9 @@ class Writer:
         for removed in where_in(KEYWORD_LINK.objects, "pk", to_remove.values()):
             removed.delete()
         # A project whose keywords changed is updated, unless it is new.
-        self.count_links_changed({p for p, _ in to_add} | {p for p, _ in to_remove})
+        relinked = {p for p, _ in to_add} | {p for p, _ in to_remove}
+        self.count_links_changed(relinked)
+        self.projects_changed_in["search"] |= relinked
 
     def count_links_changed(self, projects):
         newly_changed = projects - self.changed_projects - self.new_projects
@@ -183,6 +224,7 @@ class Writer:
         if not self.writing:
             return
         if filename == PROJECT_FILE:
+            self.digests.pop(Project, None)  # its memory is organization.csv's now
             self.report("projects")
             if self.dump.has_keywords:
                 insert_rows(KEYWORD_LINK, self.keyword_links, ["project_id", "keyword_id"])
@@ -196,14 +238,20 @@ class Writer:
     # Organizations and participations -------------------------------------------------------
 
     def write_organizations(self, chunk):
-        """Create and update a chunk of organizations ({pic: values})."""
+        """Create and update a chunk of organizations ({pic: (values, digest)}; values None
+        for an organization held as the file row describes it)."""
         if not self.writing or not chunk:
             return
+        held = [(pic, digest) for pic, (values, digest) in chunk.items() if values is None]
+        self.organization_pks.update((pic, self.holds(Organization, d)) for pic, d in held)
+        self.counts["organizations"].unchanged += len(held)
+        self.counts["organizations"].not_read += len(held)
+        chunk = {pic: row for pic, row in chunk.items() if row[0] is not None}
         fields = [*ORGANIZATION_FIELDS, "version"]
-        existing = fetch(Organization, "pic", chunk, fields)
-        new, changed = [], []
+        existing = fetch(Organization, "pic", chunk, [*fields, DIGEST])
+        new, changed, digested = [], [], []
         now = timezone.now()
-        for pic, values in chunk.items():
+        for pic, (values, digest) in chunk.items():
             values = file_values(Organization, values)
             current = existing.get(pic)
             if current is None:
@@ -217,20 +265,28 @@ class Writer:
                         "status": Status.PUBLISHED.value,
                         "published_at": now,  # as Organization.save() would set it
                         **values,
+                        DIGEST: digest,
                     }
                 )
-            elif changed_names := apply_changes(current, values):
+                continue
+            stored_digest = current.pop(DIGEST)
+            current[DIGEST] = digest
+            if changed_names := apply_changes(current, values):
                 if not ORGANIZATION_FIELDS_IN_FIGURES.isdisjoint(changed_names):
                     self.countries_changed.add(current["pk"])
                 # A new version: an editor's form opened before the import is now stale and
                 # cannot silently undo it (see Organization.version).
                 current["version"] += 1
                 changed.append(Organization(updated_at=now, **current))
+                self.organizations_changed.add(current["pk"])
+            elif not same_digest(stored_digest, digest):
+                digested.append(Organization(pk=current["pk"], import_digest=digest))
         bases = [slug_base(row["name"], f"org-{row['pic']}") for row in new]
         for row, slug in zip(new, self.organization_slugs(bases), strict=True):
             row["slug"] = slug
         insert_rows(Organization, new)
-        update_rows(Organization, changed, [*fields, "updated_at"])
+        update_rows(Organization, changed, [*fields, DIGEST, "updated_at"])
+        update_rows(Organization, digested, [DIGEST])
         counts = self.counts["organizations"]
         counts.created += len(new)
         counts.updated += len(changed)
@@ -257,16 +313,19 @@ class Writer:
         done = 0
         with foreign_keys_checked_once(Participation, bulk=self.bulk):
             while chunk := list(itertools.islice(items, CHUNK_ROWS)):
+                # (*values, line, digest, unchanged): an unchanged one is held as the file
+                # row says (cordis/records.py, add_participation).
                 rows = [
-                    (self.project_pks[cordis_id], self.organization_pks[pic], values[:-1])
-                    for (cordis_id, pic), values in chunk
+                    (self.project_pks[cordis_id], self.organization_pks[pic], entry)
+                    for (cordis_id, pic), entry in chunk
+                    if not entry[-1]
                 ]
                 keys = [(project, organization) for project, organization, _ in rows]
-                existing = fetch_tuples(
-                    Participation.objects, ("project_id", "organization_id"), keys, fields
-                )
-                new, changed = [], []
-                for project, organization, values in rows:
+                pair = ("project_id", "organization_id")
+                existing = fetch_tuples(Participation.objects, pair, keys, [*fields, DIGEST])
+                new, changed, digested = [], [], []
+                for project, organization, (*values, _, digest, _) in rows:
+                    values = tuple(values)
                     if None in values:  # file_values, for a tuple
                         values = tuple(
                             empty[name] if v is None else v
@@ -274,22 +333,32 @@ class Writer:
                         )
                     current = existing.get((project, organization))
                     if current is None:
-                        new.append((project, organization, *values))
+                        new.append((project, organization, *values, digest))
                         self.joined_projects.add(project)
+                        self.joined_organizations.add(organization)
                         self.participations_changed.add(organization)
-                    elif current[1:] != values:
+                    elif current[1:-1] != values:
                         if any(current[1 + i] != values[i] for i in in_figures):
                             self.participations_changed.add(organization)
                         changed.append(
-                            Participation(pk=current[0], **dict(zip(fields, values, strict=True)))
+                            Participation(
+                                pk=current[0],
+                                **dict(zip(fields, values, strict=True)),
+                                import_digest=digest,
+                            )
                         )
-                insert_rows(Participation, new, ["project_id", "organization_id", *fields])
-                update_rows(Participation, changed, fields)
+                    elif not same_digest(current[-1], digest):
+                        digested.append(Participation(pk=current[0], import_digest=digest))
+                insert_rows(Participation, new, ["project_id", "organization_id", *fields, DIGEST])
+                update_rows(Participation, changed, [*fields, DIGEST])
+                update_rows(Participation, digested, [DIGEST])
                 counts.created += len(new)
                 counts.updated += len(changed)
-                counts.unchanged += len(rows) - len(new) - len(changed)
-                done += len(rows)
+                counts.unchanged += len(chunk) - len(new) - len(changed)
+                counts.not_read += len(chunk) - len(rows)
+                done += len(chunk)
                 advance(done)
+        self.digests.clear()  # organization.csv is written
         self.report("participations")
 
     # Companion files ------------------------------------------------------------------------
@@ -307,4 +376,5 @@ class Writer:
         self.report(table)
         # A project whose links changed is updated, unless it is new (as for keywords).
         self.count_links_changed(touched)
-        self.projects_changed_in_sections |= touched
+        for projects in self.projects_changed_in.values():
+            projects |= touched

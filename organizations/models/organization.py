@@ -188,6 +188,9 @@ class Organization(models.Model):
     )
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    # The digest of the file row the import last wrote this from (cordis/digests.py); cleared
+    # by a trigger when an imported column changes otherwise (base/digest_trigger.py).
+    import_digest = models.BinaryField(null=True, editable=False)
     pic = models.CharField(
         "PIC",
         max_length=20,

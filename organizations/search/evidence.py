@@ -14,13 +14,17 @@ a project uses than what it is about.
 from collections import Counter, defaultdict
 
 from django.apps import apps
-from django.db import connections, transaction
+from django.db import transaction
 
+from base.database import insert_many
 from organizations.models import ExpertiseArea, Organization, SearchEvidence
 from organizations.search.words import add_words, listed_words, stems
 
 # Organizations (and projects) read at a time; under SQLite's 999 query parameters.
 CHUNK = 900
+# The fields of a project its subjects' text reads, besides its keywords and classifications
+# (the import rewrites the evidence of a project's members when one changes).
+PROJECT_FIELDS_IN_SEARCH = frozenset({"acronym", "title"})
 OWN_TEXT_FIELDS = [
     "name",
     "legal_name",
@@ -105,17 +109,10 @@ def refresh_search(organization_pks, *, using="default") -> int:
 
 
 def _insert(rows, *, using):
-    """Write (organization, word, projects) rows: COPY on PostgreSQL, executemany on SQLite
-    (bulk_create spent most of the refresh building model instances)."""
+    """Write (organization, word, projects) rows (bulk_create spent most of the refresh
+    building model instances)."""
     table = SearchEvidence._meta.db_table
-    columns = "organization_id, word, projects"
-    with connections[using].cursor() as cursor:
-        if connections[using].vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s)", rows)
+    insert_many(table, ["organization_id", "word", "projects"], rows, using=using)
 
 
 def _own_words(organization_pks, *, using):

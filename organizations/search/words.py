@@ -168,11 +168,15 @@ STOP_WORDS = frozenset(
         "now",
     ]
 )
-_english = snowballstemmer.stemmer("english")  # PostgreSQL's english_stem is Snowball's too
+# PostgreSQL's english_stem is Snowball's too. snowballstemmer hands out PyStemmer's (Snowball
+# compiled, the same stems) when it is installed, as pyproject.toml has it.
+_english = snowballstemmer.stemmer("english")
 
 
 def fold(text: str) -> str:
     """Lower case without accents, as PostgreSQL's unaccent and FTS5's remove_diacritics."""
+    if text.isascii():  # nothing to decompose: most text, and a refresh folds it by the MB
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

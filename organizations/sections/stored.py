@@ -12,11 +12,10 @@ from collections import defaultdict
 from django.db import connection
 from django.utils import timezone
 
+from organizations.chunks import refresh_in_chunks
 from organizations.models import ComputedProfile
 from organizations.sections.live import classifications
 from organizations.sections.tally import Tally, tally
-
-CHUNK = 5000  # organizations per round of queries
 
 
 def stored_tally(organization):
@@ -32,23 +31,18 @@ def stored_tally(organization):
 def refresh_sections(organization_pks) -> int:
     """Count and store the computed sections of the organizations `organization_pks`;
     return how many."""
-    pks = sorted(set(organization_pks))
-    for start in range(0, len(pks), CHUNK):
-        _refresh_chunk(pks[start : start + CHUNK])
-    return len(pks)
+    return refresh_in_chunks(_refresh_chunk, organization_pks)
 
 
-def _refresh_chunk(chunk):
-    """One round of queries for the organizations of `chunk` (sorted pks). They are chosen
-    by the range of their pks, rows of the others in it left out here: a range is one index
-    scan, where thousands of pks would be as many parameters to send and to plan."""
+def _refresh_chunk(chunk, chosen_by):
+    """One round of queries for the organizations of `chunk` (sorted pks), whose
+    participations `chosen_by` chooses (with others', left out here: organization_chunks)."""
     from projects.models import Participation
 
     chosen = set(chunk)
-    in_range = {"organization_id__gte": chunk[0], "organization_id__lte": chunk[-1]}
     participations = defaultdict(list)
     rows = (
-        Participation.objects.filter(**in_range)
+        Participation.objects.filter(chosen_by)
         .order_by()
         .values_list(
             "organization_id", "project_id", "role", "ec_contribution", "project__start_date"
@@ -57,7 +51,7 @@ def _refresh_chunk(chunk):
     for organization, *row in rows:
         if organization in chosen:
             participations[organization].append(tuple(row))
-    projects = Participation.objects.filter(**in_range).values("project_id")
+    projects = Participation.objects.filter(chosen_by).values("project_id")
     topics, fields, parts = classifications(projects)
 
     now = connection.ops.adapt_datetimefield_value(timezone.now())
