@@ -8,7 +8,7 @@ from base.digest_trigger import forget_digest_trigger
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organizations', '0013_search_evidence'),
+        ('organizations', '0015_search_evidence_covering_index'),
     ]
 
     operations = [
