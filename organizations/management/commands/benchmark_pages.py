@@ -44,20 +44,26 @@ SEARCHES = [
 WARM_UP = 10
 
 
+def add_sample_arguments(parser):
+    """The options of the sample a benchmark imports when the database holds too few
+    organizations (load_data)."""
+    parser.add_argument(
+        "--organizations",
+        type=int,
+        default=45_000,
+        help="Import a sample first if the database holds fewer (0: use what it holds).",
+    )
+    parser.add_argument("--projects", type=int, default=35_000)
+    parser.add_argument("--participations", type=int, default=180_000)
+    parser.add_argument("--seed", type=int, default=1)
+
+
 class Command(BaseCommand):
     help = "Measure p50/p95 server time of the public pages on a production-sized database."
 
     def add_arguments(self, parser):
         parser.add_argument("--requests", type=int, default=200, help="Per page type.")
-        parser.add_argument(
-            "--organizations",
-            type=int,
-            default=45_000,
-            help="Import a sample first if the database holds fewer (0: use what it holds).",
-        )
-        parser.add_argument("--projects", type=int, default=35_000)
-        parser.add_argument("--participations", type=int, default=180_000)
-        parser.add_argument("--seed", type=int, default=1)
+        add_sample_arguments(parser)
         parser.add_argument(
             "--pages", nargs="*", default=[], help="Only these page types (and healthz)."
         )

@@ -26,6 +26,7 @@ from django.urls import reverse
 
 from base.database import require_migrated
 from organizations.management.commands.benchmark_pages import Command as BenchmarkPages
+from organizations.management.commands.benchmark_pages import add_sample_arguments
 from organizations.models import Organization
 from projects.models import Project
 
@@ -60,15 +61,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--requests", type=int, default=20, help="Per query.")
-        parser.add_argument(
-            "--organizations",
-            type=int,
-            default=45_000,
-            help="Import a sample first if the database holds fewer (0: use what it holds).",
-        )
-        parser.add_argument("--projects", type=int, default=35_000)
-        parser.add_argument("--participations", type=int, default=180_000)
-        parser.add_argument("--seed", type=int, default=1)
+        add_sample_arguments(parser)
 
     def handle(self, *args, requests, organizations, projects, participations, seed, **options):
         require_migrated()
