@@ -23,7 +23,12 @@ from base.templatetags.formatting import contribution, euro_short, render_markdo
 from base.views import FilteredListView, PageMixin, filtered_list_url, slug_url
 from organizations.facets import KEYWORD_FACET_MAX_RESULTS, facets
 from organizations.filters import OrganizationFilterSet
-from organizations.models import PROFILE_PROJECTS, Organization, sees_drafted_text
+from organizations.models import (
+    PROFILE_PROJECTS,
+    Organization,
+    editors_lists,
+    sees_drafted_text,
+)
 from organizations.search import MAX_TERMS, ranked_page, why_matched
 from organizations.sections import computed_sections
 
@@ -212,7 +217,9 @@ class OrganizationDetailView(PageMixin, DetailView):
             projects=newest[:PROFILE_PROJECTS],
             all_projects_url=all_projects_url,
             more_projects_url=all_projects_url if len(newest) > PROFILE_PROJECTS else None,
-            notable=organization.notable_participations,
+            # What editors wrote in lists: expertise areas, notable projects, capabilities,
+            # analysis notes.
+            **editors_lists(organization),
             # The figures cover every programme: its projects per programme, from the data.
             programmes=programmes,
             partners=sections.partners,

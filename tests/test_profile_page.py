@@ -222,12 +222,16 @@ def test_demo_participations_add_up_to_the_headline_funding(db):
 
 # Query counts -------------------------------------------------------------------------------
 
-# For an anonymous visitor (no session): the organization (with its stored computed
-# sections, if any), its capabilities, analysis notes, expertise areas (with their project
-# counts), the newest and the notable participations (with their projects), the projects per
-# programme (one query whatever their number), its partners (with their countries) and the
-# dumps the computed sections come from.
-PROFILE_QUERIES_STORED = 9
+# For an anonymous visitor (no session), on a profile with no list editors write: the
+# organization (with its stored computed sections, if any, and whether it has each list),
+# the newest participations (with their projects), the projects per programme (one query
+# whatever their number), its partners (with their countries) and the dumps the computed
+# sections come from. Most organizations, imported and never curated, are such profiles.
+PROFILE_QUERIES_UNCURATED = 5
+# A query for each list editors write, where the organization has one: expertise areas
+# (with their project counts), capabilities, analysis notes, notable participations.
+EDITORS_LISTS = 4
+PROFILE_QUERIES_STORED = PROFILE_QUERIES_UNCURATED + EDITORS_LISTS
 # Without stored sections (a profile no import has touched), they are counted from its
 # projects: participations, topics, fields of science, programme parts.
 PROFILE_QUERIES = PROFILE_QUERIES_STORED + 4
@@ -278,6 +282,23 @@ def test_a_profile_with_stored_sections_makes_fewer_queries(
         response = client.get(organization.get_absolute_url())
 
     assert "2 shared projects" in Page.of(response).text
+
+
+def test_a_profile_without_editors_lists_makes_none_of_their_queries(
+    client, db, django_assert_num_queries
+):
+    from organizations.sections import refresh_sections
+
+    organization = make_organization(name="Imported")
+    make_participation(organization=organization)
+    refresh_sections([organization.pk])
+
+    with django_assert_num_queries(PROFILE_QUERIES_UNCURATED):
+        response = client.get(organization.get_absolute_url())
+
+    ids = {attributes.get("id") for _, attributes in Page.of(response).elements}
+    assert "projects" in ids
+    assert not ids & {"expertise", "notable-projects", "capabilities", "analysis-note"}
 
 
 def test_a_busy_profile_lists_its_newest_projects_and_links_to_all(client, db):

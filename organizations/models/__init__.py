@@ -19,6 +19,7 @@ from organizations.models.organization import (
     PROFILE_PROJECTS,
     Organization,
     OrganizationQuerySet,
+    editors_lists,
     sees_drafted_text,
     sees_drafts,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "Sector",
     "Status",
     "SubjectKind",
+    "editors_lists",
     "sees_drafted_text",
     "sees_drafts",
 ]

@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -18,7 +18,7 @@ from organizations.models.choices import (
     Sector,
     Status,
 )
-from organizations.models.narrative import ExpertiseArea
+from organizations.models.narrative import AnalysisNote, ExpertiseArea
 
 # Rows of a profile's projects table; the rest are in the projects page, filtered.
 PROFILE_PROJECTS = 50
@@ -61,6 +61,37 @@ def sees_drafted_text(user, organization):
     return organization.curation != Curation.DRAFTED or sees_drafts(user)
 
 
+def editors_lists(organization):
+    """The lists editors write on `organization`'s profile, by name, read with a query each
+    where for_profile() found rows: most organizations, never curated, have none, and their
+    profile makes none of these queries."""
+    # The profile's tables show no objective.
+    notable = _participations().select_related("project").defer("project__objective")
+    return {
+        "expertise_areas": list(
+            # annotate() with a Count drops Meta.ordering, so the card order is explicit.
+            ExpertiseArea.objects.filter(organization=organization)
+            .annotate(num_projects=Count("projects"))
+            .order_by("order", "pk")
+        )
+        if organization.has_expertise_areas
+        else [],
+        "capabilities": list(organization.capabilities.all())
+        if organization.has_capabilities
+        else [],
+        "analysis_notes": list(organization.analysis_notes.all())
+        if organization.has_analysis_notes
+        else [],
+        "notable": list(
+            notable.filter(organization=organization, notable_rank__isnull=False).order_by(
+                "notable_rank", "pk"
+            )
+        )
+        if organization.has_notable
+        else [],
+    }
+
+
 class OrganizationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -83,25 +114,17 @@ class OrganizationQuerySet(models.QuerySet):
         return self.only(*CARD_FIELDS)
 
     def for_profile(self):
-        """Everything the profile page shows, in a fixed number of queries."""
-        # The projects tables show no objective.
-        participations = _participations().select_related("project").defer("project__objective")
-        return self.select_related("computed").prefetch_related(
-            "capabilities",
-            "analysis_notes",
-            Prefetch(
-                "expertise_areas",
-                # annotate() with a Count drops Meta.ordering, so the card order is explicit.
-                queryset=ExpertiseArea.objects.annotate(num_projects=Count("projects")).order_by(
-                    "order", "pk"
-                ),
+        """The organization a profile shows, with its stored computed sections and whether
+        it has each list editors write (editors_lists reads those it has): one query."""
+        outer = OuterRef("pk")
+        return self.select_related("computed").annotate(
+            has_expertise_areas=Exists(ExpertiseArea.objects.filter(organization=outer)),
+            has_capabilities=Exists(
+                Organization.capabilities.through.objects.filter(organization=outer)
             ),
-            Prefetch(
-                "participations",
-                queryset=participations.filter(notable_rank__isnull=False).order_by(
-                    "notable_rank", "pk"
-                ),
-                to_attr="notable_participations",
+            has_analysis_notes=Exists(AnalysisNote.objects.filter(organization=outer)),
+            has_notable=Exists(
+                _participations().filter(organization=outer, notable_rank__isnull=False)
             ),
         )
 
