@@ -52,6 +52,9 @@ def build_profile(field, value):
         make_participation(organization=organization, notable_rank=1, highlight=value)
     elif field == "capability.name":
         organization.capabilities.add(make_capability(value))
+    elif field == "partner.name":  # listed among its partners (a template tag writes them)
+        shared = make_participation(organization=organization).project
+        make_participation(project=shared, organization=make_organization(name=value))
     return organization.get_absolute_url()
 
 
@@ -73,6 +76,7 @@ PLAIN_FIELDS = [
     "recent_focus",
     "expertise.name",
     "capability.name",
+    "partner.name",
 ]
 
 

@@ -1,8 +1,10 @@
-"""The lines of the profile's computed lists (includes/breakdown.html).
+"""The lines of the profile's computed lists (includes/breakdown.html) and of its partners
+(organizations/profile/partners.html).
 
-A profile shows up to four such lists of up to fifty lines each, and the template language
-spends about 4 µs on every variable it writes: the lines are built here, every value escaped
-as the template escapes it (html.escape, which Django's escape filter calls too).
+A profile shows up to four such lists of up to fifty lines each, and sixty partners; the
+template language spends about 4 µs on every variable it writes: the lines are built here,
+every value escaped as the template escapes it (html.escape, which Django's escape filter
+calls too).
 """
 
 from html import escape
@@ -35,4 +37,17 @@ def _line(item, bars):
     return (
         f'<li class="breakdown__item"><span class="breakdown__label">{label}</span> '
         f'<span class="breakdown__count">{escape(item.count_text)}</span>{bar}</li>'
+    )
+
+
+@register.simple_tag
+def partner_lines(partners):
+    """The <li> lines of `partners` (organizations.sections.display.Partner): the name linked
+    to its profile, then its country and shared projects."""
+    return mark_safe(
+        "\n".join(
+            f'<li class="partners__item"><a href="{escape(partner.url)}">{escape(partner.name)}'
+            f'</a> <span class="partners__meta">{escape(partner.meta)}</span></li>'
+            for partner in partners
+        )
     )
