@@ -209,9 +209,14 @@ class OrganizationDetailView(PageMixin, DetailView):
         from projects.programmes import programme_breakdown
 
         organization = self.object
-        programmes = programme_breakdown(organization)
-        sections = computed_sections(organization, self.request.user)
         newest = newest_projects(organization)  # one more than shown, to tell if there are more
+        # Most organizations have no more projects than the table shows: their programmes are
+        # counted from its rows, not in a query of their own.
+        every_project = len(newest) <= PROFILE_PROJECTS
+        programmes = programme_breakdown(
+            organization, [row.programme for row in newest] if every_project else None
+        )
+        sections = computed_sections(organization, self.request.user)
         all_projects_url = filtered_list_url("projects:list", organization=organization.slug)
         return super().get_context_data(
             projects=newest[:PROFILE_PROJECTS],
@@ -261,6 +266,7 @@ class ProjectRow(NamedTuple):
     role: str
     ended_early: bool
     contribution: str  # "€751,855", or "not published" (safe HTML)
+    programme: str  # its framework programme's code, as CORDIS writes it: "HORIZON"
 
 
 def newest_projects(organization, shown=PROFILE_PROJECTS):
@@ -281,6 +287,7 @@ def newest_projects(organization, shown=PROFILE_PROJECTS):
             "role",
             "ended_early",
             "ec_contribution",
+            "project__framework_programme",
         )[: shown + 1]
     )
     return [
@@ -292,8 +299,9 @@ def newest_projects(organization, shown=PROFILE_PROJECTS):
             roles.get(role, role),
             ended_early,
             contribution(amount),
+            programme,
         )
-        for slug, acronym, title, start, end, role, ended_early, amount in rows
+        for slug, acronym, title, start, end, role, ended_early, amount, programme in rows
     ]
 
 

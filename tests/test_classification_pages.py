@@ -5,7 +5,7 @@ that ended early; the classifications, read-only, in the admin."""
 import pytest
 from django.urls import reverse
 
-from organizations.models import Organization
+from organizations.models import PROFILE_PROJECTS, Organization
 from organizations.stats import refresh_figures
 from projects.models import FieldOfScience, ProgrammePart, ProjectProgrammePart, Topic
 from tests.factories import Page, make_organization, make_participation, make_project
@@ -68,17 +68,22 @@ def test_participations_that_ended_early_are_marked_in_words(client):
     ) in project_page
 
 
-def test_the_profile_counts_the_projects_of_every_programme(client):
+@pytest.mark.parametrize("more", [0, PROFILE_PROJECTS])
+def test_the_profile_counts_the_projects_of_every_programme(client, more):
+    """Counted from the projects table's rows, or, past the projects it shows, in a query."""
     organization = make_organization()
-    for programme in ["H2020", "HORIZON", "HORIZON", "FP7", ""]:
+    programmes = ["H2020", "HORIZON", "HORIZON", "FP7", ""] + ["HORIZON"] * more
+    for programme in programmes:
         make_participation(make_project(framework_programme=programme), organization)
     refresh_figures(Organization.objects.filter(pk=organization.pk))
 
     page = Page.of(client.get(organization.get_absolute_url()))
 
-    assert "Projects 5 Horizon 2020 1 · Horizon Europe 2 · FP7 1 · Programme not given 1 " in (
-        page.text
-    )
+    total, horizon = len(programmes), 2 + more
+    assert (
+        f"Projects {total} Horizon 2020 1 · Horizon Europe {horizon} · FP7 1 · "
+        "Programme not given 1 "
+    ) in page.text
 
 
 def test_an_organization_without_projects_shows_no_breakdown(client):
