@@ -213,6 +213,27 @@ def test_the_computed_lists_escape_what_they_show():
     assert str(breakdown_lines([Item("b", 1, unit="partner")])).count("1 partner<") == 1
 
 
+def test_the_table_of_years_says_what_is_not_published():
+    from organizations.sections import Year
+    from organizations.templatetags.sections import year_rows
+
+    rows = str(
+        year_rows(
+            [
+                Year(2019, 1_200, 0, Decimal("1000.4"), 1_200),
+                Year(2020, 0, 0, Decimal(0), 0),
+                Year(2021, 2, 1, Decimal(0), 0),
+            ]
+        )
+    ).splitlines()
+    cells = '<tr><th scope="row">{}</th><td class="num">{}</td><td class="num">{}</td></tr>'
+    assert rows == [
+        cells.format(2019, "1,200", "€1,000"),
+        cells.format(2020, 0, "–"),  # no project that year
+        cells.format(2021, 2, '<span class="muted">not published</span>'),
+    ]
+
+
 def test_the_charts_have_a_text_alternative_and_a_table(client, lab):
     page = Page.of(client.get(lab.get_absolute_url()))
     charts = [attrs for tag, attrs in page.elements if tag == "svg" and attrs.get("role") == "img"]
