@@ -74,9 +74,13 @@ def rewrite_rows(model, columns: list[str], owners, rows, *, using: str = DEFAUL
                     chosen,
                 )
                 stored.update(map(tuple, cursor.fetchall()))
+    if not stored:  # nothing to compare with (a first import): no sets of the rows
+        rows = list(rows)
+        insert_many(model._meta.db_table, columns, rows, using=using)
+        return len(rows)
     rows = set(rows)
     stale = [row[:-1] for row in stored - rows]
-    fresh = rows - stored
+    fresh = [row for row in rows if row not in stored]
     delete_by_key(model, columns[:-1], stale, using=using)
     insert_many(model._meta.db_table, columns, fresh, using=using)
     return len(stale) + len(fresh)
