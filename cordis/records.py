@@ -5,6 +5,7 @@ parses single values).
 
 import functools
 import sys
+from decimal import Decimal
 
 from cordis.digests import row_digest
 from cordis.values import (
@@ -102,8 +103,10 @@ def add_participation(row, line, dump, new_organizations, holds):
     `new_organizations` if it is the first row of that organization.
 
     A row whose digest `holds` knows (cordis/digests.py) is the one the last import wrote
-    from: the organization it describes is not read again, nor is the participation compared
-    with the database (unless the pair comes again, to be merged)."""
+    from: the organization it describes is not read again, nor is the participation (held as
+    its line number: dump.participations). Otherwise the participation is held as (*values,
+    line, digest, with_stored): with_stored when the pair came again after a held row, whose
+    values, those stored, it is merged with when written."""
     # Interned: the participations are held whole until organization.csv is read, keyed by
     # (project, organization), and each row's strings would be copies of its own (360,000
     # rows at twice H2020's size; about 40 MB).
@@ -114,18 +117,23 @@ def add_participation(row, line, dump, new_organizations, holds):
             raise BadValue(f"project {cordis_id} was skipped ({PROJECT_FILE}, line {skipped_line})")
         raise BadValue(f"project {cordis_id} is not in {PROJECT_FILE}")
     pic = sys.intern(identifier(row, "organisationID"))
-    required(row, "name")
-    role = ROLES.get(required(row, "role").lower())
-    if role is None:
-        raise BadValue(f'unknown role "{row["role"].strip()}"')
-    participation = {
-        "role": role,
-        "order": parse_order(row),
-        "ec_contribution": parse_amount(row, "ecContribution"),
-        "ended_early": parse_ended_early(row),
-    }
-    participation = in_file(participation, row, "participation")
     digest = row_digest(row)
+    key = (cordis_id, pic)
+    first = dump.participations.get(key)
+    # The row the last import wrote this participation from: nothing in it to check again.
+    held = first is None and holds(Participation, digest)
+    if not held:
+        required(row, "name")
+        role = ROLES.get(required(row, "role").lower())
+        if role is None:
+            raise BadValue(f'unknown role "{row["role"].strip()}"')
+        participation = {
+            "role": role,
+            "order": parse_order(row),
+            "ec_contribution": to_cents(parse_amount(row, "ecContribution")),
+            "ended_early": parse_ended_early(row),
+        }
+        participation = in_file(participation, row, "participation")
     # An organization is on a row per project: the first row describes it.
     if pic not in dump.organizations:
         if holds(Organization, digest):
@@ -136,21 +144,37 @@ def add_participation(row, line, dump, new_organizations, holds):
             new_organizations[pic] = (values, digest if len(dump.warnings) == warnings else None)
         dump.organizations.add(pic)
 
-    key = (cordis_id, pic)
-    first = dump.participations.get(key)
-    if first is None:
-        unchanged = bool(holds(Participation, digest))
-        dump.participations[key] = (*participation.values(), line, digest, unchanged)
+    if held:
+        # Held as its line alone, not written: the participations are held whole until
+        # organization.csv is read, and most of a newer dump's are these.
+        dump.participations[key] = line
+    elif first is None:
+        dump.participations[key] = (*participation.values(), line, digest, False)
     else:
-        *values, first_line, _, _ = first
-        merged = dict(zip(participation, values, strict=True))
-        merge_participations(merged, participation)
+        if isinstance(first, int):
+            # The first row is held: what it says is what is stored, merged with when written.
+            first_line, merged, with_stored = first, participation, True
+        else:
+            *values, first_line, _, with_stored = first
+            merged = dict(zip(participation, values, strict=True))
+            merge_participations(merged, participation)
         # From two rows: no digest (neither row says it all), compared with the database.
-        dump.participations[key] = (*merged.values(), first_line, None, False)
+        dump.participations[key] = (*merged.values(), first_line, None, with_stored)
         dump.merged.append(
             f"{ORGANIZATION_FILE}, line {line}: organisation {pic} in project {cordis_id} "
             f"again (first on line {first_line}); merged"
         )
+
+
+def to_cents(amount: Decimal | None) -> int | None:
+    """An amount (two decimals, cordis.values.parse_amount) as a whole number of cents: the
+    participations are held whole until organization.csv is read, and a Decimal takes about
+    three times the memory of an int."""
+    return None if amount is None else int(amount.scaleb(2))
+
+
+def from_cents(cents: int | None) -> Decimal | None:
+    return None if cents is None else Decimal(cents).scaleb(-2)
 
 
 def parse_ended_early(row):

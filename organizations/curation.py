@@ -92,7 +92,8 @@ def recent_since(today: date | None = None) -> date:
 
 
 def refresh_attention(organization_pks) -> int:
-    """Count the attention of these organizations again: one UPDATE."""
+    """Count the attention of these organizations again: one UPDATE, of those whose
+    attention changed; return how many."""
     from projects.models import Participation
 
     recent = (
@@ -105,9 +106,11 @@ def refresh_attention(organization_pks) -> int:
         .values("n")
     )
     funding = Cast(F("total_ec_funding") / Value(FUNDING_UNIT), IntegerField())
-    return Organization.objects.filter(pk__in=organization_pks).update(
-        attention=(F("project_count") + Coalesce(Subquery(recent), 0)) * PROJECT_WEIGHT + funding
-    )
+    attention = (F("project_count") + Coalesce(Subquery(recent), 0)) * PROJECT_WEIGHT + funding
+    # Only the rows whose attention differs: an UPDATE rewrites the whole row (its search
+    # vector computed again), and most of those an import touches keep theirs.
+    chosen = Organization.objects.filter(pk__in=organization_pks)
+    return chosen.exclude(attention=attention).update(attention=attention)
 
 
 def attention_of(project_count, recent_projects, total_ec_funding) -> int:

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 
 from django.db.models import QuerySet
 
-from base.database import insert_many
+from base.database import rewrite_rows
 from organizations.chunks import refresh_in_chunks
 from organizations.models import OrganizationSubject, SubjectKind
 
@@ -79,11 +79,12 @@ def _refresh_chunk(chunk, chosen_by):
             counted.update(subjects.get(project, ()))
             if programme:
                 counted[SubjectKind.PROGRAMME, programme] += 1
-    OrganizationSubject.objects.filter(organization_id__in=chunk).delete()
-    # Not bulk_create: its queries would grow with the rows on SQLite (999 parameters each).
-    insert_many(
-        OrganizationSubject._meta.db_table,
+    # Only the rows that differ (as the search evidence). Not bulk_create: its queries would
+    # grow with the rows on SQLite (999 parameters each).
+    rewrite_rows(
+        OrganizationSubject,
         ["organization_id", "kind", "code", "projects"],
+        chunk,
         [
             (pk, kind, code, n)
             for pk, counted in counts.items()

@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cordis.importer import import_cordis
-from organizations.curation import attention_of, counts_by_state, recent_since
+from organizations.curation import (
+    attention_of,
+    counts_by_state,
+    recent_since,
+    refresh_attention,
+)
 from organizations.models import ComputedProfile, Curation, Organization, Status
 from organizations.stats import refresh_figures
 from projects.models import Project
@@ -213,6 +218,20 @@ def test_the_admin_home_counts_each_state_and_links_to_its_list(editor_client):
         assert f'href="{url}"' in content
         listed = editor_client.get(url).context["cl"].result_count
         assert listed == direct
+
+
+def test_attention_is_written_only_where_it_changed(db):
+    big = make_imported_profile(5)
+    small = make_imported_profile(1)
+    refresh_figures(Organization.objects.all())
+    pks = [big.pk, small.pk]
+    Organization.objects.filter(pk__in=pks).update(attention=0)
+    assert refresh_attention(pks) == 2
+
+    assert refresh_attention(pks) == 0  # nothing changed: no row rewritten
+    small.participations.update(ec_contribution=Decimal("5000000"))
+    refresh_figures(Organization.objects.filter(pk=small.pk))
+    assert refresh_attention(pks) == 1
 
 
 def test_the_queue_puts_the_profiles_deserving_most_attention_first(editor_client):

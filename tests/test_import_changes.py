@@ -277,6 +277,32 @@ def test_after_a_newer_dump_subjects_and_search_evidence_are_what_a_full_refresh
     assert any(word == "glaciolog" for _, word, _ in imported[1])
 
 
+def test_a_newer_dump_rewrites_only_the_subjects_and_evidence_rows_that_differ(tmp_path):
+    """Of the organizations recounted, the rows that come out as stored are left alone (their
+    pks stay): only those that differ are deleted and written."""
+    from organizations.models import OrganizationSubject, SearchEvidence
+
+    before, after = first_import_and_newer_dump(tmp_path)
+    models = {
+        SearchEvidence: ["organization", "word", "projects"],
+        OrganizationSubject: ["organization", "kind", "code", "projects"],
+    }
+
+    def rows(model):
+        return {row[:-1]: row[-1] for row in model.objects.values_list(*models[model], "pk")}
+
+    stored = {model: rows(model) for model in models}
+
+    import_cordis(after)
+
+    for model in models:
+        now = rows(model)
+        kept = {row: pk for row, pk in now.items() if stored[model].get(row) == pk}
+        written = now.keys() - kept.keys()
+        assert written == now.keys() - stored[model].keys(), model  # nothing written twice
+        assert 0 < len(written) < len(now) / 5, model  # a few, not all the recounted ones'
+
+
 def test_organization_chunks_choose_dense_pks_by_range_and_sparse_ones_by_pk():
     from organizations.chunks import CHUNK, SPARSE_CHUNK, organization_chunks
 

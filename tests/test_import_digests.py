@@ -78,6 +78,43 @@ def test_a_newer_dump_reads_exactly_its_changed_rows_and_applies_them(tmp_path):
     assert not again.data_changed
 
 
+def test_a_pair_again_after_its_unchanged_row_is_merged_with_what_is_stored(tmp_path):
+    """The first row of the pair is the one the last import wrote from (held by its line
+    alone, not read); a second row of the same pair is merged with it as a first import
+    merges two rows: the lower order, coordinator if either is, the contributions summed."""
+    folder = generate(tmp_path / "sample", 30, 40, 150, seed=2)
+    import_cordis(folder)
+    rows, column = file_rows(folder, "organization.csv")
+    first = rows[5]
+    again = list(first)
+    again[column["role"]] = "coordinator"
+    again[column["order"]] = "0"
+    again[column["ecContribution"]] = "1000.50"
+    with open(folder / "organization.csv", "a", encoding="utf-8", newline="") as file:
+        csv.writer(file, delimiter=";").writerow(again)
+
+    result = import_cordis(folder)
+
+    assert result.counts["participations"].not_read == 149
+    assert result.counts["participations"].updated == 1
+    assert len(result.merged) == 1 and "(first on line 7); merged" in result.merged[0]
+    merged = Participation.objects.get(
+        project__cordis_id=first[column["projectID"]],
+        organization__pic=first[column["organisationID"]],
+    )
+    assert (merged.role, merged.order) == ("coordinator", 0)
+    amount = Decimal(first[column["ecContribution"]].replace(",", ".") or 0) + Decimal("1000.50")
+    assert merged.ec_contribution == amount
+    # The same as a first import of the same files makes of them.
+    stored = Participation.objects.values_list(
+        "project__cordis_id", "organization__pic", *PARTICIPATION_IMPORTED_FIELDS
+    )
+    reread = set(stored)
+    Participation.objects.update(import_digest=None)
+    import_cordis(folder)
+    assert set(stored) == reread
+
+
 def test_a_value_changed_behind_the_imports_back_is_read_and_put_back(tmp_path):
     folder = generate(tmp_path / "sample", 30, 40, 150, seed=2)
     import_cordis(folder)

@@ -21,10 +21,11 @@ from cordis.bulk import (
     where_in,
 )
 from cordis.companions import COMPANION_TABLES, write_classification
-from cordis.digests import DIGEST, same_digest, stored_digests
+from cordis.digests import DIGEST, same_digest, stored_digest_set, stored_digests
 from cordis.files import CHUNK_ROWS, ORGANIZATION_FILE, PROJECT_FILE
 from cordis.importer.result import Counts
 from cordis.importer.rows import UniqueSlugs, apply_changes, empty_values, file_values, slug_base
+from cordis.records import from_cents, merge_participations
 from cordis.values import readable
 from organizations.models import ORGANIZATION_IMPORTED_FIELDS, Organization, Status
 from organizations.search.evidence import PROJECT_FIELDS_IN_SEARCH
@@ -94,12 +95,20 @@ class Writer:
 
     def holds(self, model, digest):
         """The pk of the `model` row the last import wrote from the file row with this digest,
-        and which still holds what it wrote; None: the row is to be read and compared."""
+        and which still holds what it wrote (True for a participation); None: the row is to
+        be read and compared."""
         if digest is None or not self.writing:
             return None
         if model not in self.digests:
-            self.digests[model] = stored_digests(model)
-        return self.digests[model].get(digest)
+            # Of a participation only whether it is held is asked (cordis/records.py).
+            if model is Participation:
+                self.digests[model] = stored_digest_set(model)
+            else:
+                self.digests[model] = stored_digests(model)
+        digests = self.digests[model]
+        if isinstance(digests, set):
+            return True if digest in digests else None
+        return digests.get(digest)
 
     @property
     def writing(self):
@@ -301,6 +310,7 @@ class Writer:
         fields = dump.participation_fields
         empty = empty_values(Participation)
         in_figures = [i for i, name in enumerate(fields) if name in PARTICIPATION_FIELDS_IN_FIGURES]
+        amount_at = fields.index("ec_contribution") if "ec_contribution" in fields else None
         # A first import is a bulk load: the foreign keys are checked once, at the end.
         expected_new = sum(
             1
@@ -313,25 +323,31 @@ class Writer:
         done = 0
         with foreign_keys_checked_once(Participation, bulk=self.bulk):
             while chunk := list(itertools.islice(items, CHUNK_ROWS)):
-                # (*values, line, digest, unchanged): an unchanged one is held as the file
-                # row says (cordis/records.py, add_participation).
+                # (*values, line, digest, with_stored), or the line alone of one held as
+                # the file row says (cordis/records.py, add_participation).
                 rows = [
                     (self.project_pks[cordis_id], self.organization_pks[pic], entry)
                     for (cordis_id, pic), entry in chunk
-                    if not entry[-1]
+                    if not isinstance(entry, int)
                 ]
                 keys = [(project, organization) for project, organization, _ in rows]
                 pair = ("project_id", "organization_id")
                 existing = fetch_tuples(Participation.objects, pair, keys, [*fields, DIGEST])
                 new, changed, digested = [], [], []
-                for project, organization, (*values, _, digest, _) in rows:
+                for project, organization, (*values, _, digest, with_stored) in rows:
+                    if amount_at is not None:  # held in cents (cordis/records.py)
+                        values[amount_at] = from_cents(values[amount_at])
+                    current = existing.get((project, organization))
+                    if with_stored and current is not None:
+                        merged = dict(zip(fields, current[1:-1], strict=True))
+                        merge_participations(merged, dict(zip(fields, values, strict=True)))
+                        values = merged.values()
                     values = tuple(values)
                     if None in values:  # file_values, for a tuple
                         values = tuple(
                             empty[name] if v is None else v
                             for name, v in zip(fields, values, strict=True)
                         )
-                    current = existing.get((project, organization))
                     if current is None:
                         new.append((project, organization, *values, digest))
                         self.joined_projects.add(project)
