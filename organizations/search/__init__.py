@@ -162,16 +162,28 @@ EVIDENCE = "organizations_searchevidence"
 IN_SAMPLE = "organization_id %% %s = 0"
 
 
-def _word_ids(word_stems, *, projects_only=False, sample=1):
+def _word_ids(word_stems, *, projects_only=False, own_text_only=False, sample=1):
     """SQL selecting the organizations whose evidence has one of `word_stems`."""
     sql = f"SELECT organization_id FROM {EVIDENCE} WHERE word IN ({_placeholders(word_stems)})"
     params = list(word_stems)
     if projects_only:
         sql += " AND projects > 0"
+    if own_text_only:
+        sql += " AND tier >= %s"
+        params.append(Tier.OWN_TEXT)
     if sample > 1:
         sql += f" AND {IN_SAMPLE}"
         params.append(sample)
     return sql, params
+
+
+def _every_word(term, sample, **only):
+    parts, params = [], []
+    for word_stems in term.stems():
+        sql, word_params = _word_ids(word_stems, sample=sample, **only)
+        parts.append(sql)
+        params += word_params
+    return " INTERSECT ".join(parts), params
 
 
 def _term_ids(backend, term, sample=1):
@@ -179,21 +191,23 @@ def _term_ids(backend, term, sample=1):
 
     A word is found in the evidence table, which holds the words of an organization's
     names, its reviewed own text and its projects' subjects. A phrase needs its words in
-    order: full text search of the organization's own text, or every word among its
-    projects' subjects (in any of them: the evidence keeps no word order)."""
-    parts, params = [], []
-    for word_stems in term.stems():
-        sql, word_params = _word_ids(word_stems, projects_only=term.phrase, sample=sample)
-        parts.append(sql)
-        params += word_params
+    order: full text search of the organization's own text (of those whose own text has
+    every word: read from the evidence, that cuts a sample's full text search to the
+    sample), or every word among its projects' subjects (in any of them: the evidence
+    keeps no word order)."""
     if not term.phrase:
-        if not parts:  # a term of stop words only is dropped by _searched()
-            return "SELECT NULL WHERE 1 = 0", []
-        return " INTERSECT ".join(parts), params
-    sql, own_params = backend.own_ids(term)
-    if parts:
-        sql += f" UNION SELECT organization_id FROM ({' INTERSECT '.join(parts)}) AS found"
-    return sql, [*own_params, *params]
+        sql, params = _every_word(term, sample)
+        return sql or "SELECT NULL WHERE 1 = 0", params  # stop words only: dropped before
+    sql, params = backend.own_ids(term)
+    own_text, own_text_params = _every_word(term, sample, own_text_only=True)
+    if own_text:
+        sql += f" AND {backend.ID} IN ({own_text})"
+        params = [*params, *own_text_params]
+    projects, projects_params = _every_word(term, sample, projects_only=True)
+    if projects:
+        sql += f" UNION SELECT organization_id FROM ({projects}) AS found"
+        params = [*params, *projects_params]
+    return sql, params
 
 
 def _matches(backend, alternatives, sample=1):

@@ -23,6 +23,9 @@ def term_query(term):
     )
 
 
+# The column of own_ids() that holds the organization's id.
+ID = "rowid"
+
 # Text drafted from data is not public until an editor reviews it (sees_drafted_text): a
 # drafted profile is found by its own text through its names only.
 DRAFTED = "SELECT id FROM organizations_organization WHERE curation = %s"
