@@ -88,7 +88,8 @@ def facets(filterset, request):
     is the number of results that choosing the value would leave. The number of results
     and the four facets come from one query, the number of results per (country, kind,
     sector, SME), summed here. The subjects take two more (subject_facets.py). Keywords take
-    one more, made only when there are at most KEYWORD_FACET_MAX_RESULTS results.
+    one more, made only when there are at most KEYWORD_FACET_MAX_RESULTS results. A search
+    with many matches is counted over a sample (sample_step: one query), shown as "about".
     """
     data = filterset.form.cleaned_data
     params = current_params(request)

@@ -5,13 +5,16 @@ its words up in the word list (words.py: misspelt words corrected, long words wi
 the known words containing them), and keeps the organizations for which every term of an
 alternative is found, in its own text or in its projects' subjects:
 
-- its own text: names (weight A), tagline and expertise areas (B), narratives (C), on
-  PostgreSQL's full text search (postgresql.py) or SQLite's FTS5 (sqlite.py);
-- its projects' subjects: the evidence table (evidence.py), the same on both databases.
+- a word, in the evidence table (evidence.py), the same on both databases: one row per
+  organization and stem, from its names, its reviewed own text (tagline, expertise,
+  narratives) and its projects' subjects, with the tier that says which;
+- a phrase, whose words' order counts, in its own text by full text search: PostgreSQL's
+  (postgresql.py) or SQLite's FTS5 (sqlite.py); or with every word among its projects'.
 
 The rank puts an organization whose name matches first, then one whose own text does, then
 the others; within each, more matching projects first, then more projects in all.
-why_matched() says on each card which of these found it.
+ranked_page() (page.py) reads a page in that order; why_matched() says on each card which
+of these found it.
 """
 
 from typing import NamedTuple
