@@ -52,10 +52,6 @@ class Facets:
     groups: list  # of Facet, those with values
     estimated: bool = False  # the count (and every facet's) from a sample of the results
 
-    @property
-    def count_text(self):
-        return FacetValue("", self.count, False, "", self.estimated).count_text
-
 
 # A search that may match more than SAMPLE_FROM organizations (its words' rows in the
 # evidence index: search.SearchResult.size_bound) is counted over a sample of about
