@@ -203,7 +203,7 @@ def _term_ids(backend, term, sample=1):
         return sql or "SELECT NULL WHERE 1 = 0", params  # stop words only: dropped before
     sql, params = backend.own_ids(term)
     own_text, own_text_params = _every_word(term, sample, own_text_only=True)
-    if own_text and backend.ID:
+    if own_text and backend.ID and sample > 1:
         sql += f" AND {backend.ID} IN ({own_text})"
         params = [*params, *own_text_params]
     projects, projects_params = _every_word(term, sample, projects_only=True)
