@@ -61,6 +61,40 @@ class QuickCheckboxes(forms.CheckboxSelectMultiple):
         return mark_safe(f'<div id="{base_id}">{boxes}</div>')  # noqa: S308 - escaped
 
 
+class QuickInputMixin:
+    """An <input> as Django's input.html and attrs.html write it, without the two templates
+    (0.3 ms or more per field with the machine busy: nine fields of the search form took
+    more than its database queries)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        value = "" if widget["value"] is None else f' value="{escape(str(widget["value"]))}"'
+        attrs = "".join(
+            f" {escape(key)}" if val is True else f' {escape(key)}="{escape(str(val))}"'
+            for key, val in widget["attrs"].items()
+            if val is not False
+        )
+        return mark_safe(  # noqa: S308 - escaped
+            f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{value}{attrs}>'
+        )
+
+
+QUICK_INPUTS = {
+    widget: type(f"Quick{widget.__name__}", (QuickInputMixin, widget), {})
+    for widget in [forms.TextInput, forms.NumberInput, forms.CheckboxInput, forms.HiddenInput]
+}
+
+
+def quicken(form):
+    """Render `form`'s plain inputs with QuickInputMixin (their class exactly: a subclass may
+    have its own template)."""
+    for field in form.fields.values():
+        quick = QUICK_INPUTS.get(type(field.widget))
+        if quick is not None:
+            field.widget.__class__ = quick
+    return form
+
+
 def country_filter(**kwargs):
     """Several countries, by ISO code."""
     return django_filters.MultipleChoiceFilter(

@@ -50,6 +50,30 @@ class Facet:
 class Facets:
     count: int  # the number of results
     groups: list  # of Facet, those with values
+    estimated: bool = False  # the count (and every facet's) from a sample of the results
+
+
+# A search that may match more than SAMPLE_FROM organizations (its words' rows in the
+# evidence index: search.SearchResult.size_bound) is counted over a sample of about
+# SAMPLE_SIZE of them, every step-th by id, and its counts are shown as "about": counting
+# and grouping tens of thousands of results would cost more than the rest of the page. A
+# sample that finds fewer than MIN_SAMPLED (filters cut it down) is counted exactly instead.
+SAMPLE_FROM = 2000
+SAMPLE_SIZE = 500
+MIN_SAMPLED = 100
+SUBJECT_SAMPLE_SHARE = 2  # the subject facets count every second organization of the sample
+NEGATED_ONLY_STEP = 32
+
+
+def sample_step(filterset) -> int:
+    """1 (count every result), or the step of the sample to count."""
+    search = filterset.search
+    if not search.alternatives:
+        return 1
+    bound = search.size_bound(using=filterset.queryset.db)
+    if bound is None:  # a search for -word alone: most organizations
+        return NEGATED_ONLY_STEP
+    return -(-bound // SAMPLE_SIZE) if bound > SAMPLE_FROM else 1
 
 
 def facets(filterset, request):
@@ -60,23 +84,23 @@ def facets(filterset, request):
     is the number of results that choosing the value would leave. The number of results
     and the four facets come from one query, the number of results per (country, kind,
     sector, SME), summed here. The subjects take two more (subject_facets.py). Keywords take
-    one more, made only when there are at most KEYWORD_FACET_MAX_RESULTS results.
+    one more, made only when there are at most KEYWORD_FACET_MAX_RESULTS results. A search
+    with many matches is counted over a sample (sample_step: one query), shown as "about".
     """
     data = filterset.form.cleaned_data
     params = current_params(request)
-    # COUNT(*), not COUNT(id): the unfiltered page then reads organization_facets_idx alone.
-    cube = (
-        filterset.qs.order_by()
-        .values_list(*FACET_TITLES)
-        .annotate(n=Count("*"), smes=Count("pk", filter=Q(sme=True)))
-    )
-    count, smes, counts = 0, 0, {field: Counter() for field in FACET_TITLES}
-    for *values, n, sme_count in cube:
-        count += n
-        smes += sme_count
-        for field, value in zip(FACET_TITLES, values, strict=True):
-            if value:  # "" is "not given": no link for it
-                counts[field][value] += n
+    step = sample_step(filterset)
+    results = filterset.results(step) if step > 1 else filterset.qs
+    count, smes, counts = _cube(results)
+    if step > 1 and count < MIN_SAMPLED:
+        step, results = 1, filterset.qs
+        count, smes, counts = _cube(results)
+    if step > 1:
+        # Two significant digits, as the facets' "about" counts: a sample gives no more.
+        count, smes = round(count * step, 2 - len(str(count * step))), smes * step
+        counts = {
+            field: Counter({v: n * step for v, n in c.items()}) for field, c in counts.items()
+        }
 
     labels = {
         "country": dict(country_choices(get_language())),
@@ -93,6 +117,7 @@ def facets(filterset, request):
                 n,
                 value in chosen,
                 _toggled(params, field, value, chosen),
+                step > 1,
             )
             for value, n in ranked
         ]
@@ -100,12 +125,34 @@ def facets(filterset, request):
     if smes:
         chosen = bool(data.get("sme"))
         url = with_params(params, sme=[] if chosen else ["on"])
-        groups.append(Facet("sme", "Size", [FacetValue("SME", smes, chosen, url)]))
-    groups += subject_facets(filterset.qs, count, data, params)
+        groups.append(Facet("sme", "Size", [FacetValue("SME", smes, chosen, url, step > 1)]))
+    if step > 1:
+        # Each organization has a score of subjects to group: half the sample is enough.
+        step *= SUBJECT_SAMPLE_SHARE
+        results = filterset.results(step)
+    groups += subject_facets(results, count, data, params, step=step)
     if 0 < count <= KEYWORD_FACET_MAX_RESULTS:
         keywords = top_keywords(filterset.qs, params, data.get("keyword"))
         groups.append(Facet("keyword", "Top project keywords", keywords))
-    return Facets(count, [group for group in groups if group.values])
+    return Facets(count, [group for group in groups if group.values], step > 1)
+
+
+def _cube(results):
+    """(results, SMEs, {field: Counter of value -> results}) of `results`, in one query."""
+    # COUNT(*), not COUNT(id): the unfiltered page then reads organization_facets_idx alone.
+    cube = (
+        results.order_by()
+        .values_list(*FACET_TITLES)
+        .annotate(n=Count("*"), smes=Count("pk", filter=Q(sme=True)))
+    )
+    count, smes, counts = 0, 0, {field: Counter() for field in FACET_TITLES}
+    for *values, n, sme_count in cube:
+        count += n
+        smes += sme_count
+        for field, value in zip(FACET_TITLES, values, strict=True):
+            if value:  # "" is "not given": no link for it
+                counts[field][value] += n
+    return count, smes, counts
 
 
 def _as_list(value):
@@ -175,14 +222,16 @@ def sampled(results, count):
     return results, step
 
 
-def subject_facets(results, count, data, params) -> list:
+def subject_facets(results, count, data, params, *, step=1) -> list:
     """The facets of the subjects (organizations/subjects.py) of `results`, `count` of
-    them: two queries, the counts and the titles of the values shown. Without results, the
-    chosen values alone (with 0), so that they can be taken away."""
+    them (`results` a sample of every step-th, when step > 1): two queries, the counts and
+    the titles of the values shown. Without results, the chosen values alone (with 0), so
+    that they can be taken away."""
     counts = {kind: Counter() for kind in SUBJECT_FACETS}
     if not count:
         return subject_groups(counts, data, params)
-    results, step = sampled(results, count)
+    if step == 1:
+        results, step = sampled(results, count)
     rows = (
         OrganizationSubject.objects.filter(organization__in=results.order_by().values("pk"))
         .values_list("kind", "code")

@@ -171,13 +171,18 @@ class OrganizationFilterSet(django_filters.FilterSet):
         # django-filter passes a copy of self.queryset, which self.search starts from.
         return self.results()
 
-    def results(self):
-        """Search, then every filter, then sort."""
+    def filtered(self):
+        """Every filter but the search, unordered (search.ranked_page starts from it)."""
         data = self.form.cleaned_data
-        queryset = self.search.organizations
+        queryset = self.queryset
         for name, filter_ in self.filters.items():
             queryset = filter_.filter(queryset, data.get(name))
-        return queryset.order_by(*ORDERINGS[self.sort])
+        return queryset
+
+    def results(self, sample: int = 1):
+        """Search, every filter, then sort; with `sample`, every sample-th result by id
+        (the facets' estimates)."""
+        return self.search.matching(self.filtered(), sample).order_by(*ORDERINGS[self.sort])
 
     @property
     def sort(self):

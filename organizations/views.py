@@ -54,6 +54,7 @@ class OrganizationListView(FilteredListView):
         context.update(
             # Without results, the subjects chosen (to take away): they have no field to show.
             facets=self.facets.groups if self.facets is not None else [],
+            count_estimated=self.facets is not None and self.facets.estimated,
             keyword_facet_limit=KEYWORD_FACET_MAX_RESULTS,
             corrected_text=self.filterset.corrected_text if found else "",
             terms_left_out=self.filterset.terms_left_out if self.facets is not None else 0,
@@ -69,7 +70,11 @@ class OrganizationListView(FilteredListView):
             # The same order as the queryset's, read without a lookup per result.
             start = (page.number - 1) * page_size
             page.object_list = object_list = ranked_page(
-                self.filterset.search, queryset, start, start + page_size
+                self.filterset.search,
+                queryset,
+                start,
+                start + page_size,
+                filtered=self.filterset.filtered(),
             )
         return paginator, page, object_list, is_paginated
 

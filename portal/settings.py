@@ -127,8 +127,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DJANGO_CONN_MAX_AGE", 600, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # JIT compilation costs tens of milliseconds on the short queries pages make and never
-    # pays back here.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # pays back here; so does starting parallel workers (a search's facets over a sample of
+    # a common word's results were planned with two, 20 ms of start-up on a busy machine).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c jit=off -c max_parallel_workers_per_gather=0"
+    )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # BEGIN takes the write lock (Django's advice for concurrent writes): a writer waits for
     # another at the start, instead of failing half-way with "database is locked". The CORDIS

@@ -200,3 +200,28 @@ def test_the_ranked_page_is_the_search_rank_order(client, oncology, q):
     if len(expected) > 20:  # a page past the last shows the last one
         shown += found(client, q, page=2)
     assert shown == expected[:40]
+
+
+def test_a_search_with_many_matches_is_counted_over_a_sample(client, db, monkeypatch):
+    # Past facets.SAMPLE_FROM matches (bounded from the evidence index), the count and the
+    # facets come from every step-th organization by id and say "about"; the page itself
+    # is the real first page.
+    from organizations import facets
+
+    for n in range(40):
+        make_organization(name=f"Robotics Lab {n:02}", country="DE" if n % 2 else "FR")
+    monkeypatch.setattr(facets, "SAMPLE_FROM", 10)
+    monkeypatch.setattr(facets, "SAMPLE_SIZE", 10)
+    monkeypatch.setattr(facets, "MIN_SAMPLED", 1)
+    response = results(client, "robotics")
+    assert "about" in response.text.split('class="result-count"')[1].split("</p>")[0]
+    assert 10 <= response.context["paginator"].count <= 80
+    assert len(response.context["object_list"]) == 20
+    names = [o.name for o in response.context["object_list"]]
+    assert names == [f"Robotics Lab {n:02}" for n in range(20)]  # ties: by name
+    country = next(f for f in response.context["facets"] if f.name == "country")
+    assert all(value.count_text.startswith("about ") for value in country.values)
+
+    monkeypatch.setattr(facets, "SAMPLE_FROM", 1000)  # below it: exact
+    response = results(client, "robotics")
+    assert response.context["paginator"].count == 40

@@ -73,10 +73,17 @@ class OrganizationSubject(models.Model):
 
 
 class SearchEvidence(models.Model):
-    """How many of an organization's projects have a word in their subjects (acronym, title,
-    keywords, fields of science, topics, programme parts): what search finds an organization
-    by below its own text, and what its card says ("12 projects on oncology"). Written by
+    """What search finds an organization by, one row per word (a stem): how many of its
+    projects have the word in their subjects (acronym, title, keywords, fields of science,
+    topics, programme parts), whether its own text has it (names; reviewed tagline,
+    expertise and narratives), and the rank a search for that word alone gives it. What a
+    card says ("12 projects on oncology"). Written by
     organizations.search.evidence.refresh_search, never by editors."""
+
+    class Tier(models.IntegerChoices):
+        PROJECTS = 0, "Projects only"
+        OWN_TEXT = 1, "Own text"  # reviewed tagline, expertise or narratives
+        NAME = 2, "Name"  # name, legal name or short name
 
     # No database constraint: the import deletes and rewrites these rows for the
     # organizations it touches, and rows left by a deleted organization match no one.
@@ -89,6 +96,10 @@ class SearchEvidence(models.Model):
     )
     word = models.CharField(max_length=100, help_text="A stem, accents folded (search.words).")
     projects = models.PositiveIntegerField()
+    tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.PROJECTS)
+    # The search rank of a query of this word alone (search.rank_of), stored so that the
+    # page of a one-word search is read in its order from an index.
+    rank = models.FloatField(default=0.0)
 
     class Meta:
         constraints = [
@@ -100,11 +111,15 @@ class SearchEvidence(models.Model):
             # search.evidence.refresh_search: "DELETE ... WHERE organization_id IN (...)".
             models.Index(fields=["organization"], name="searchevidence_org_idx"),
             # search: "SELECT organization_id ... WHERE word IN (...)" (who matches) and the
-            # ranked page's "SELECT organization_id, max(projects) ... WHERE word IN (...)
-            # GROUP BY organization_id", read from the index alone, without the table.
+            # ranked page's "SELECT organization_id, max(projects), max(tier) ... WHERE word
+            # IN (...) GROUP BY organization_id", read from the index alone.
             models.Index(
-                fields=["word", "organization", "projects"], name="searchevidence_covering_idx"
+                fields=["word", "organization", "projects", "tier"],
+                name="searchevidence_tier_idx",
             ),
+            # search.ranked_page of a one-word search: "WHERE word = %s ORDER BY rank DESC,
+            # name, id LIMIT 20": the index's order, cut at the page, without the table.
+            models.Index(fields=["word", "-rank", "organization"], name="searchevidence_rank_idx"),
         ]
 
     def __str__(self):

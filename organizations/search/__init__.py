@@ -5,13 +5,16 @@ its words up in the word list (words.py: misspelt words corrected, long words wi
 the known words containing them), and keeps the organizations for which every term of an
 alternative is found, in its own text or in its projects' subjects:
 
-- its own text: names (weight A), tagline and expertise areas (B), narratives (C), on
-  PostgreSQL's full text search (postgresql.py) or SQLite's FTS5 (sqlite.py);
-- its projects' subjects: the evidence table (evidence.py), the same on both databases.
+- a word, in the evidence table (evidence.py), the same on both databases: one row per
+  organization and stem, from its names, its reviewed own text (tagline, expertise,
+  narratives) and its projects' subjects, with the tier that says which;
+- a phrase, whose words' order counts, in its own text by full text search: PostgreSQL's
+  (postgresql.py) or SQLite's FTS5 (sqlite.py); or with every word among its projects'.
 
 The rank puts an organization whose name matches first, then one whose own text does, then
 the others; within each, more matching projects first, then more projects in all.
-why_matched() says on each card which of these found it.
+ranked_page() (page.py) reads a page in that order; why_matched() says on each card which
+of these found it.
 """
 
 from typing import NamedTuple
@@ -20,9 +23,8 @@ from django.db import connections
 from django.db.models import BooleanField, Case, F, FloatField, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 
-from organizations.models import CARD_FIELDS
 from organizations.search import postgresql, sqlite
-from organizations.search.evidence import evidence_counts
+from organizations.search.evidence import TIER_RANKS, Tier, evidence_counts
 from organizations.search.expressions import TableSQL
 from organizations.search.query import MAX_TERMS, Query, Term, read_query
 from organizations.search.words import (
@@ -47,8 +49,8 @@ __all__ = [
 ]
 
 # The rank's tiers: a name match outranks any number of projects, which outrank text alone.
-NAME_TIER = 2e9
-OWN_TEXT_TIER = 1e9
+NAME_TIER = TIER_RANKS[Tier.NAME]
+OWN_TEXT_TIER = TIER_RANKS[Tier.OWN_TEXT]
 
 
 class SearchedTerm(NamedTuple):
@@ -78,6 +80,23 @@ class SearchResult(NamedTuple):
     terms_left_out: int  # words or phrases past MAX_TERMS, not searched for
     alternatives: list = []  # of lists of SearchedTerm, for why_matched
 
+    def matching(self, queryset: QuerySet, sample: int = 1) -> QuerySet:
+        """`queryset` (the one searched, or it filtered further) cut to the matches, with
+        the search_rank alias; with `sample`, to every sample-th of them by id (facets.py
+        estimates from it)."""
+        if not self.alternatives:
+            return _nothing(queryset) if self.organizations.query.is_empty() else queryset
+        backend = _backend(queryset)
+        return queryset.filter(_matches(backend, self.alternatives, sample)).alias(
+            search_rank=_rank(backend, self.alternatives)
+        )
+
+    def size_bound(self, *, using="default") -> int | None:
+        """An upper bound of the number of matches, from the evidence index alone: per
+        alternative, the rows of its rarest positive word. None when an alternative has
+        none (a search for -word alone)."""
+        return matches_bound(self.alternatives, using=using)
+
 
 def search_organizations(queryset: QuerySet, q: str | None) -> SearchResult:
     """Organizations of `queryset` matching the visitor's text `q`, with a search_rank alias."""
@@ -93,13 +112,28 @@ def search_organizations(queryset: QuerySet, q: str | None) -> SearchResult:
     ]
     if not alternatives:  # stop words alone
         return SearchResult(_nothing(queryset), "", query.terms_left_out)
-    backend = postgresql if connections[queryset.db].vendor == "postgresql" else sqlite
-    organizations = queryset.filter(_matches(backend, alternatives)).alias(
-        search_rank=_rank(backend, alternatives)
-    )
     corrected = LOOKED_UP_WORD.sub(lambda m: looked_up.get(m[0], (m[0],))[0], query.text)
     corrected = corrected if corrected != query.text else ""
-    return SearchResult(organizations, corrected, query.terms_left_out, alternatives)
+    result = SearchResult(queryset, corrected, query.terms_left_out, alternatives)
+    return result._replace(organizations=result.matching(queryset))
+
+
+def _backend(queryset):
+    return postgresql if connections[queryset.db].vendor == "postgresql" else sqlite
+
+
+def matches_bound(alternatives, *, using="default") -> int | None:
+    """An upper bound of the organizations `alternatives` match (SearchResult.size_bound),
+    in one query of index range counts."""
+    words = [words for words in _positive_words(alternatives)]
+    if not all(words):
+        return None
+    flat = list(dict.fromkeys(tuple(s) for stems in words for s in stems))
+    counts = [f"(SELECT count(*) FROM {EVIDENCE} WHERE word IN ({_placeholders(s)}))" for s in flat]
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(counts), [p for s in flat for p in s])
+        found = dict(zip(flat, cursor.fetchone(), strict=True))
+    return sum(min(found[tuple(s)] for s in stems) for stems in words)
 
 
 def _nothing(queryset):
@@ -124,34 +158,75 @@ def _searched(terms, looked_up):
 
 # Which organizations match --------------------------------------------------------------
 
+EVIDENCE = "organizations_searchevidence"
+# A sample of the results is every SAMPLE-th organization by id (facets.py estimates counts
+# from it): the condition is repeated inside each evidence subquery, where it cuts the rows
+# read from the index, not only the organizations joined.
+IN_SAMPLE = "organization_id %% %s = 0"
 
-EVIDENCE_SQL = "SELECT organization_id FROM organizations_searchevidence WHERE word IN (%s)"
 
-
-def _term_ids(backend, term):
-    """SQL selecting the ids of the organizations `term` finds, with its parameters."""
-    sql, params = backend.own_ids(term)
-    evidence = []
-    for word_stems in term.stems():
-        evidence.append(EVIDENCE_SQL % ", ".join(["%s"] * len(word_stems)))
-        params = [*params, *word_stems]
-    if evidence:
-        # Every word of the term among the projects' subjects (in any of them: the
-        # evidence keeps no word order, so a phrase is read as its words).
-        sql += f" UNION SELECT organization_id FROM ({' INTERSECT '.join(evidence)}) AS found"
+def _word_ids(word_stems, *, projects_only=False, own_text_only=False, sample=1):
+    """SQL selecting the organizations whose evidence has one of `word_stems`."""
+    sql = f"SELECT organization_id FROM {EVIDENCE} WHERE word IN ({_placeholders(word_stems)})"
+    params = list(word_stems)
+    if projects_only:
+        sql += " AND projects > 0"
+    if own_text_only:
+        sql += " AND tier >= %s"
+        params.append(Tier.OWN_TEXT)
+    if sample > 1:
+        sql += f" AND {IN_SAMPLE}"
+        params.append(sample)
     return sql, params
 
 
-def _matches(backend, alternatives):
+def _every_word(term, sample, **only):
+    parts, params = [], []
+    for word_stems in term.stems():
+        sql, word_params = _word_ids(word_stems, sample=sample, **only)
+        parts.append(sql)
+        params += word_params
+    return " INTERSECT ".join(parts), params
+
+
+def _term_ids(backend, term, sample=1):
+    """SQL selecting the ids of the organizations `term` finds, with its parameters.
+
+    A word is found in the evidence table, which holds the words of an organization's
+    names, its reviewed own text and its projects' subjects. A phrase needs its words in
+    order: full text search of the organization's own text (of those whose own text has
+    every word: read from the evidence, that cuts a sample's full text search to the
+    sample), or every word among its projects' subjects (in any of them: the evidence
+    keeps no word order)."""
+    if not term.phrase:
+        sql, params = _every_word(term, sample)
+        return sql or "SELECT NULL WHERE 1 = 0", params  # stop words only: dropped before
+    sql, params = backend.own_ids(term)
+    own_text, own_text_params = _every_word(term, sample, own_text_only=True)
+    if own_text and backend.ID and sample > 1:
+        sql += f" AND {backend.ID} IN ({own_text})"
+        params = [*params, *own_text_params]
+    projects, projects_params = _every_word(term, sample, projects_only=True)
+    if projects:
+        sql += f" UNION SELECT organization_id FROM ({projects}) AS found"
+        params = [*params, *projects_params]
+    return sql, params
+
+
+def _matches(backend, alternatives, sample=1):
     conditions, params = [], []
     for terms in alternatives:
         every = []
         for term in terms:
-            sql, term_params = _term_ids(backend, term)
+            sql, term_params = _term_ids(backend, term, sample)
             every.append(f"{{table}}.id {'NOT IN' if term.negated else 'IN'} ({sql})")
             params += term_params
         conditions.append("(" + " AND ".join(every) + ")")
-    return TableSQL("(" + " OR ".join(conditions) + ")", params, BooleanField())
+    sql = "(" + " OR ".join(conditions) + ")"
+    if sample > 1:
+        sql += " AND {table}.id %% %s = 0"
+        params.append(sample)
+    return TableSQL(sql, params, BooleanField())
 
 
 # How they rank ---------------------------------------------------------------------------
@@ -160,6 +235,10 @@ PROJECTS_SQL = (
     "(SELECT max(projects) FROM organizations_searchevidence"
     " WHERE organization_id = {table}.id AND word IN (%s))"
 )
+TIER_SQL = (
+    "EXISTS (SELECT 1 FROM organizations_searchevidence"
+    " WHERE organization_id = {table}.id AND word IN (%s) AND tier >= %%s)"
+)
 
 
 def _positive_words(alternatives):
@@ -167,6 +246,10 @@ def _positive_words(alternatives):
     return [
         [s for term in terms if not term.negated for s in term.stems()] for terms in alternatives
     ]
+
+
+def _has_phrase(alternatives):
+    return any(term.phrase for terms in alternatives for term in terms if not term.negated)
 
 
 def _matching_projects(alternatives, projects_of, fewest, most, zero):
@@ -189,17 +272,36 @@ def _looked_up_projects(word_stems):
     return Coalesce(TableSQL(sql, word_stems, FloatField()), Value(0.0))
 
 
+def _evidence_tiers(alternatives):
+    """(name matches, own text matches) from the evidence's tiers: every word of an
+    alternative has a row of that tier or above."""
+
+    def every_word(tier):
+        words = [words for words in _positive_words(alternatives) if words]
+        sql = " OR ".join(
+            "(" + " AND ".join(TIER_SQL % _placeholders(s) for s in stems) + ")" for stems in words
+        )
+        params = [p for stems in words for s in stems for p in [*s, tier]]
+        return TableSQL(f"({sql or '1 = 0'})", params, BooleanField())
+
+    return every_word(Tier.NAME), every_word(Tier.OWN_TEXT)
+
+
 def _tier(backend, alternatives):
     """NAME_TIER if every positive term of an alternative is in the name, else
     OWN_TEXT_TIER if every one is in the organization's own text, else 0. Every term, not
     any: for "hydrogen aviation", a company named "... Aviation" with one project on
-    hydrogen must not outrank the research centre with 18 projects on both."""
+    hydrogen must not outrank the research centre with 18 projects on both. Words are
+    looked up in the evidence's tiers; phrases, whose words' order counts, in full text."""
     positive = [
         kept for kept in ([t for t in terms if not t.negated] for terms in alternatives) if kept
     ]
     if not positive:
         return Value(0.0, output_field=FloatField())
-    name_matches, own_text_matches = backend.rank_parts(positive)
+    if _has_phrase(positive):
+        name_matches, own_text_matches = backend.rank_parts(positive)
+    else:
+        name_matches, own_text_matches = _evidence_tiers(positive)
     return Case(
         When(name_matches, then=Value(NAME_TIER)),
         When(own_text_matches, then=Value(OWN_TEXT_TIER)),
@@ -214,67 +316,6 @@ def _rank(backend, alternatives):
     importance = F("project_count") / (F("project_count") + Value(1.0))
     projects = _matching_projects(alternatives, _looked_up_projects, Least, Greatest, Value(0.0))
     return _tier(backend, alternatives) + projects + importance
-
-
-# The ranked page ---------------------------------------------------------------------------
-
-RANKED_PAGE_SQL = """
-    SELECT found.* FROM ({found}) AS found
-      LEFT JOIN ({evidence}) AS evidence ON evidence.organization_id = found.id
-     ORDER BY (found.search_tier + {projects}
-               + found.project_count / (found.project_count + 1.0)) DESC,
-              found.name, found.id
-     LIMIT %s OFFSET %s
-"""
-
-
-def ranked_page(result: SearchResult, results: QuerySet, start: int, stop: int) -> list:
-    """Organizations start:stop of `results` (result.organizations, filtered), in the order
-    of their search_rank alias (then name, then id), in one statement.
-
-    The same rank, read differently: the search_rank alias looks a result's matching
-    projects up per result, which for a common word (tens of thousands of results) costs
-    more than the rest of the page; here each word's evidence is read once, aggregated per
-    organization, and joined.
-    """
-    backend = postgresql if connections[results.db].vendor == "postgresql" else sqlite
-    found = results.annotate(search_tier=_tier(backend, result.alternatives)).order_by()
-    found = found.values(*dict.fromkeys(["id", "name", *CARD_FIELDS, "search_tier"]))
-    found, params = found.query.sql_with_params()
-    # One column per word: its projects (its stems' most), for the organizations having any.
-    words = list(dict.fromkeys(tuple(s) for s in _flat(_positive_words(result.alternatives))))
-    columns, evidence_params = [], []
-    for n, word_stems in enumerate(words):
-        in_word = f"word IN ({_placeholders(word_stems)})"
-        columns.append(f"max(CASE WHEN {in_word} THEN projects END) AS w{n}")
-        evidence_params += word_stems
-    all_stems = sorted({s for word_stems in words for s in word_stems})
-    evidence = (
-        f"SELECT organization_id, {', '.join(columns) or '0 AS w'}"
-        f" FROM organizations_searchevidence WHERE word IN ({_placeholders(all_stems) or 'NULL'})"
-        " GROUP BY organization_id"
-    )
-    evidence_params += all_stems
-    # min() and max() of two or more values are SQLite's LEAST() and GREATEST().
-    fewest, most = ("LEAST", "GREATEST") if backend is postgresql else ("min", "max")
-    projects = _matching_projects(
-        result.alternatives,
-        lambda word_stems: f"coalesce(evidence.w{words.index(tuple(word_stems))}, 0)",
-        lambda *parts: f"{fewest}({', '.join(parts)})",
-        lambda *parts: f"{most}({', '.join(parts)})",
-        "0",
-    )
-    sql = RANKED_PAGE_SQL.format(found=found, evidence=evidence, projects=projects)
-    manager = results.model._default_manager.db_manager(results.db)
-    return list(manager.raw(sql, [*params, *evidence_params, stop - start, start]))
-
-
-def _flat(lists):
-    return [item for items in lists for item in items]
-
-
-def _placeholders(values):
-    return ", ".join(["%s"] * len(values))
 
 
 # Why each result matched ----------------------------------------------------------------
@@ -302,6 +343,10 @@ def why_matched(result: SearchResult, organizations, *, using="default"):
         organization.why_matched = " · ".join(reasons) or "profile text"
 
 
+def _placeholders(values):
+    return ", ".join(["%s"] * len(values))
+
+
 def _projects_text(pk, alternatives, counts):
     best = []
     for terms in alternatives:
@@ -323,3 +368,7 @@ def _projects_text(pk, alternatives, counts):
     (n, word), *rest = best
     text = f"{n} project{'s' if n != 1 else ''} on {word}"
     return ", ".join([text, *(f"{n} on {word}" for n, word in rest)])
+
+
+# The ranked page reads this module's rank and matches: imported once they are defined.
+from organizations.search.page import ranked_page  # noqa: E402

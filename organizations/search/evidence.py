@@ -1,9 +1,14 @@
-"""What an organization's projects are about: the search's evidence below its own text.
+"""What search finds an organization by: the words of its own text and of its projects.
 
 refresh_search(organization_pks) rewrites, for those organizations only, the table of
-(organization, stem, number of its projects whose subjects hold the stem) and adds the
-subjects' words to the word list. The import calls it for the organizations it touched,
-refresh_stats for all, and signals (organizations.apps) for each save in the admin.
+(organization, stem, number of its projects whose subjects hold the stem, whether its own
+text holds it, the rank of a search for the stem alone) and adds the words to the word
+list. The import calls it for the organizations it touched, refresh_stats for all, and
+signals (organizations.search.signals) for each save in the admin (an organization, its
+expertise areas, its projects and their subjects).
+
+A word query is answered from this table alone (one index, not the full text of every
+organization); full text search is left to phrases, which need the words' order.
 
 A project's subjects: acronym, title, keywords, fields of science, topics and programme
 parts. Most HORIZON titles are the acronym again; the classifications are the real evidence.
@@ -18,19 +23,32 @@ from django.apps import apps
 from django.db import transaction
 
 from base.database import rewrite_rows
-from organizations.models import ExpertiseArea, Organization, SearchEvidence
+from organizations.models import Curation, ExpertiseArea, Organization, SearchEvidence
 from organizations.search.words import add_words, listed_words, stems
+
+Tier = SearchEvidence.Tier
+# The rank's tiers: a name match outranks any number of projects, which outrank text alone.
+TIER_RANKS = {Tier.NAME: 2e9, Tier.OWN_TEXT: 1e9, Tier.PROJECTS: 0.0}
+
+
+def rank_of(tier: int, projects: int, project_count: int) -> float:
+    """The search rank: the tier, then the matching projects, then (ties) the projects in
+    all. search/__init__.py computes the same in SQL for queries of several words."""
+    return TIER_RANKS[tier] + projects + project_count / (project_count + 1.0)
+
 
 # Organizations (and projects) read at a time; under SQLite's 999 query parameters.
 CHUNK = 900
 # The fields of a project its subjects' text reads, besides its keywords and classifications
 # (the import rewrites the evidence of a project's members when one changes).
 PROJECT_FIELDS_IN_SEARCH = frozenset({"acronym", "title"})
-EVIDENCE_COLUMNS = ["organization_id", "word", "projects"]
+# (organization, word) is unique; the rank, last, follows from the rest (rank_of).
+EVIDENCE_COLUMNS = ["organization_id", "word", "projects", "tier", "rank"]
+# The organization's own text, as its search_vector (0005_search) and FTS5 row (0013) hold
+# it: names, then the tagline (expertise names come from their own table), then narratives.
+NAME_FIELDS = ["name", "legal_name", "short_name"]
 OWN_TEXT_FIELDS = [
-    "name",
-    "legal_name",
-    "short_name",
+    *NAME_FIELDS,
     "tagline",
     "core_work",
     "why_partner",
@@ -100,11 +118,17 @@ def refresh_search(organization_pks, *, using="default") -> int:
         for pk, text in project_subjects(unread, using=using).items():
             project_stems[pk] = tuple(map(sys.intern, stems(text)))
             words |= listed_words(text)
-        words |= _own_words(chunk, using=using)
+        own = _own_text(chunk, using=using)
         rows = []
-        for organization, projects in projects_of.items():
+        for organization, (project_count, own_stems, own_words) in own.items():
+            words |= own_words
+            projects = projects_of.get(organization, ())
             counts = Counter(s for project in projects for s in project_stems.get(project, ()))
-            rows += [(organization, word[:100], n) for word, n in counts.items()]
+            # A name's stems overwrite the same stems of the rest of its text.
+            tiers = {s: tier for tier in (Tier.OWN_TEXT, Tier.NAME) for s in own_stems[tier]}
+            for word in counts.keys() | tiers.keys():
+                tier, n = tiers.get(word, Tier.PROJECTS), counts[word]
+                rows.append((organization, word[:100], n, tier, rank_of(tier, n, project_count)))
         with transaction.atomic(using=using):
             # Only the rows that differ: most of what an import recounts comes out the same.
             rewrite_rows(SearchEvidence, EVIDENCE_COLUMNS, chunk, rows, using=using)
@@ -113,17 +137,26 @@ def refresh_search(organization_pks, *, using="default") -> int:
     return refreshed
 
 
-def _own_words(organization_pks, *, using):
-    """The words of these organizations' own text, for the word list (PostgreSQL's trigger
-    adds them too; SQLite has only this)."""
+def _own_text(organization_pks, *, using):
+    """{pk: (project_count, {tier: stems of its own text}, words for the word list)} of these
+    organizations. Text drafted from data is not public until an editor reviews it
+    (sees_drafted_text): a drafted profile is found by its names only."""
+    areas = defaultdict(list)
+    expertise = ExpertiseArea.objects.using(using).filter(organization_id__in=organization_pks)
+    for organization, name in expertise.values_list("organization_id", "name"):
+        areas[organization].append(name)
     organizations = Organization.objects.using(using).filter(pk__in=organization_pks)
-    words = set()
-    for values in organizations.values_list(*OWN_TEXT_FIELDS):
-        words |= listed_words(" ".join(value or "" for value in values))
-    areas = ExpertiseArea.objects.using(using).filter(organization_id__in=organization_pks)
-    for name in areas.values_list("name", flat=True):
-        words |= listed_words(name)
-    return words
+    own = {}
+    fields = ["pk", "project_count", "curation", *OWN_TEXT_FIELDS]
+    for pk, project_count, curation, *values in organizations.values_list(*fields):
+        names = " ".join(value or "" for value in values[: len(NAME_FIELDS)])
+        text = " ".join(value or "" for value in [*values[len(NAME_FIELDS) :], *areas[pk]])
+        own_stems = {Tier.NAME: stems(names), Tier.OWN_TEXT: set()}
+        if curation != Curation.DRAFTED:
+            own_stems[Tier.OWN_TEXT] = stems(text)
+        # PostgreSQL's trigger adds the words to the word list too; SQLite has only this.
+        own[pk] = (project_count or 0, own_stems, listed_words(names + " " + text))
+    return own
 
 
 def evidence_counts(organization_pks, stem_list, *, using="default"):

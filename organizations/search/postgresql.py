@@ -22,6 +22,9 @@ def term_query(term):
     return "(" + " && ".join(parts) + ")", params
 
 
+# The column of own_ids() that holds the organization's id.
+ID = "id"
+
 # Text drafted from data is not public until an editor reviews it (sees_drafted_text): a
 # drafted profile is found by its own text through its names only.
 NOT_DRAFTED = "curation <> %s"

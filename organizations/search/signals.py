@@ -29,7 +29,13 @@ def programme_part_saved(sender, instance, **kwargs):
 
 
 def organization_saved(sender, instance, **kwargs):
-    refresh_search([instance.pk])  # its own words, for the spelling correction
+    refresh_search([instance.pk])  # its own words: the search's rows and the word list
+
+
+def expertise_area_saved(sender, instance, **kwargs):
+    # Its name is the organization's own text (the admin saves the inline after the
+    # organization, whose refresh did not see it yet).
+    refresh_search([instance.organization_id])
 
 
 def classification_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -49,5 +55,7 @@ def connect():
     post_save.connect(programme_part_saved, sender="projects.ProjectProgrammePart")
     post_delete.connect(programme_part_saved, sender="projects.ProjectProgrammePart")
     post_save.connect(organization_saved, sender="organizations.Organization")
+    post_save.connect(expertise_area_saved, sender="organizations.ExpertiseArea")
+    post_delete.connect(expertise_area_saved, sender="organizations.ExpertiseArea")
     for field in (Project.keywords, Project.fields_of_science, Project.topics):
         m2m_changed.connect(classification_changed, sender=field.through)

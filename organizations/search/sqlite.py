@@ -23,6 +23,10 @@ def term_query(term):
     )
 
 
+# None: own_ids() is not narrowed to candidates (search._term_ids). FTS5 answers
+# "rowid IN (...)" beside MATCH one rowid at a time: a phrase of two common words took 2 s.
+ID = None
+
 # Text drafted from data is not public until an editor reviews it (sees_drafted_text): a
 # drafted profile is found by its own text through its names only.
 DRAFTED = "SELECT id FROM organizations_organization WHERE curation = %s"

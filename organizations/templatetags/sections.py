@@ -67,8 +67,10 @@ def year_rows(years):
 def _year_row(year):
     if year.funded:
         funding = euro(year.funding)
+    elif year.projects:
+        funding = NOT_PUBLISHED
     else:
-        funding = NOT_PUBLISHED if year.projects else "–"
+        funding = "–"
     return (
         f'<tr><th scope="row">{year.year}</th><td class="num">{year.projects:,}</td>'
         f'<td class="num">{funding}</td></tr>'

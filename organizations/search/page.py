@@ -1,0 +1,149 @@
+"""The page of a search sorted by relevance, read in one statement.
+
+The search_rank alias (search/__init__.py) looks a result's evidence up per result, which
+for a common word (tens of thousands of results) costs more than the rest of the page. Here
+the same order is read differently:
+
+- a search of one word (one stem, no phrase, negated words allowed: most searches) reads the
+  evidence rows of that word in the order of their stored rank, from the index
+  searchevidence_rank_idx, and stops at the page: the rank of a one-word search is the
+  row's own (evidence.rank_of);
+- any other search aggregates each word's evidence once per organization and joins it.
+"""
+
+from django.db.models import QuerySet
+
+from organizations.models import CARD_FIELDS
+from organizations.search import (
+    EVIDENCE,
+    SearchResult,
+    _backend,
+    _has_phrase,
+    _matching_projects,
+    _placeholders,
+    _positive_words,
+    _term_ids,
+    _tier,
+    postgresql,
+)
+from organizations.search.evidence import TIER_RANKS, Tier
+
+ONE_WORD_PAGE_SQL = """
+    SELECT found.* FROM {evidence} AS evidence
+      JOIN ({found}) AS found ON found.id = evidence.organization_id
+     WHERE evidence.word = %s {negated}
+     ORDER BY evidence.rank DESC, found.name, found.id
+     LIMIT %s OFFSET %s
+"""
+
+RANKED_PAGE_SQL = """
+    SELECT found.* FROM ({found}) AS found
+      LEFT JOIN ({evidence}) AS evidence ON evidence.organization_id = found.id
+     ORDER BY ({tier} + {projects}
+               + found.project_count / (found.project_count + 1.0)) DESC,
+              found.name, found.id
+     LIMIT %s OFFSET %s
+"""
+
+
+def ranked_page(
+    result: SearchResult, results: QuerySet, start: int, stop: int, *, filtered: QuerySet
+) -> list:
+    """Organizations start:stop of `results` (result.organizations, filtered), in the order
+    of their search_rank alias (then name, then id), in one statement. `filtered` is the
+    same queryset filtered but not searched: the one-word page starts from the evidence."""
+    word = _one_word(result.alternatives)
+    if word is not None:
+        return _one_word_page(result, word, filtered, start, stop)
+    return _aggregated_page(result, results, start, stop)
+
+
+def _one_word(alternatives):
+    """The stem of a search of one word (and any negated words), else None."""
+    if len(alternatives) != 1 or _has_phrase(alternatives):
+        return None
+    positive = [term for term in alternatives[0] if not term.negated]
+    if len(positive) != 1 or any(term.phrase for term in alternatives[0]):
+        return None
+    words = positive[0].stems()
+    if len(words) != 1 or len(words[0]) != 1:
+        return None
+    return words[0][0]
+
+
+def _card_rows(queryset, *extra):
+    return queryset.order_by().values(*dict.fromkeys(["id", "name", *CARD_FIELDS, *extra]))
+
+
+def _one_word_page(result, word, filtered, start, stop):
+    backend = _backend(filtered)
+    found, params = _card_rows(filtered).query.sql_with_params()
+    negated, negated_params = [], []
+    for term in result.alternatives[0]:
+        if term.negated:
+            sql, term_params = _term_ids(backend, term)
+            negated.append(f"AND evidence.organization_id NOT IN ({sql})")
+            negated_params += term_params
+    sql = ONE_WORD_PAGE_SQL.format(evidence=EVIDENCE, found=found, negated=" ".join(negated))
+    manager = filtered.model._default_manager.db_manager(filtered.db)
+    return list(manager.raw(sql, [*params, word, *negated_params, stop - start, start]))
+
+
+def _aggregated_page(result, results, start, stop):
+    backend = _backend(results)
+    # With a phrase, the tier is full text's (the words' order counts): computed per result.
+    phrase = _has_phrase(result.alternatives)
+    found = results.order_by()
+    if phrase:
+        found = found.annotate(search_tier=_tier(backend, result.alternatives))
+    found, params = _card_rows(found, *(["search_tier"] if phrase else [])).query.sql_with_params()
+    # Two columns per word: its projects and its tier (its stems' most), for the
+    # organizations having any.
+    words = list(dict.fromkeys(tuple(s) for s in _flat(_positive_words(result.alternatives))))
+    columns, evidence_params = [], []
+    for n, word_stems in enumerate(words):
+        in_word = f"word IN ({_placeholders(word_stems)})"
+        columns.append(f"max(CASE WHEN {in_word} THEN projects END) AS w{n}")
+        columns.append(f"max(CASE WHEN {in_word} THEN tier END) AS t{n}")
+        evidence_params += [*word_stems, *word_stems]
+    all_stems = sorted({s for word_stems in words for s in word_stems})
+    evidence = (
+        f"SELECT organization_id, {', '.join(columns) or '0 AS w'}"
+        f" FROM {EVIDENCE} WHERE word IN ({_placeholders(all_stems) or 'NULL'})"
+        " GROUP BY organization_id"
+    )
+    evidence_params += all_stems
+    # min() and max() of two or more values are SQLite's LEAST() and GREATEST().
+    fewest, most = ("LEAST", "GREATEST") if backend is postgresql else ("min", "max")
+
+    def combine(function, parts):
+        return parts[0] if len(parts) == 1 else f"{function}({', '.join(parts)})"
+
+    projects = _matching_projects(
+        result.alternatives,
+        lambda word_stems: f"coalesce(evidence.w{words.index(tuple(word_stems))}, 0)",
+        lambda *parts: combine(fewest, parts),
+        lambda *parts: combine(most, parts),
+        "0",
+    )
+    if phrase:
+        tier = "found.search_tier"
+    else:
+        # Per alternative, the lowest of its words' tiers; the highest over alternatives.
+        lowest = [
+            combine(fewest, [f"coalesce(evidence.t{words.index(tuple(s))}, -1)" for s in stems])
+            for stems in _positive_words(result.alternatives)
+            if stems
+        ]
+        best = combine(most, lowest) if lowest else "-1"
+        tier = (
+            f"(CASE WHEN {best} >= {Tier.NAME:d} THEN {TIER_RANKS[Tier.NAME]}"
+            f" WHEN {best} >= {Tier.OWN_TEXT:d} THEN {TIER_RANKS[Tier.OWN_TEXT]} ELSE 0 END)"
+        )
+    sql = RANKED_PAGE_SQL.format(found=found, evidence=evidence, tier=tier, projects=projects)
+    manager = results.model._default_manager.db_manager(results.db)
+    return list(manager.raw(sql, [*params, *evidence_params, stop - start, start]))
+
+
+def _flat(lists):
+    return [item for items in lists for item in items]
