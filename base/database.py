@@ -110,3 +110,16 @@ def delete_by_key(model, columns: list[str], keys, *, using: str = DEFAULT_DB_AL
         else:
             matches = " AND ".join(f"{name} = %s" for name in names)
             cursor.executemany(f"DELETE FROM {table} WHERE {matches}", list(keys))
+
+
+def analyze(models, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """ANALYZE the tables of `models` on PostgreSQL, after writing most of their rows: until
+    autovacuum comes by, the planner keeps the statistics of the tables as they were (a search
+    on freshly rewritten evidence was planned with bitmap scans of the whole table: 300 ms
+    rather than 30 at 45,000 organizations). SQLite plans without statistics unless asked."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not models:
+        return
+    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")

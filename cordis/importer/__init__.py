@@ -17,9 +17,8 @@ keywords of projects whose cell is empty, and the highlight and rank of a partic
 
 import time
 
-from django.db import connection
-
 from base.caching import one_bump_at_the_end
+from base.database import analyze
 from cordis.companions import LINKS
 from cordis.dumps import record_dump
 from cordis.files import ORGANIZATION_FILE, PROJECT_FILE, CordisError, Dump, read_dump
@@ -33,7 +32,12 @@ from cordis.importer.writer import (
 )
 from cordis.lock import import_transaction
 from cordis.progress import progress_for
-from organizations.models import Organization
+from organizations.models import (
+    ComputedProfile,
+    Organization,
+    OrganizationSubject,
+    SearchEvidence,
+)
 from projects.models import Keyword, Participation, Project
 
 __all__ = ["Counts", "ImportResult", "import_cordis", "ORGANIZATION_FIELDS"]
@@ -72,24 +76,24 @@ def import_cordis(path, *, skip_bad_rows=False, progress=None, wait=True, waitin
         result.unknown_projects = [
             line for c in dump.classifications.values() if (line := c.unknown_summary())
         ]
-        if writer.bulk and connection.vendor == "postgresql":
-            analyze()
+        if writer.bulk:
+            analyze(IMPORTED_MODELS)
         refresh_after_import(writer, result, progress)
+        if writer.bulk:
+            analyze(DERIVED_MODELS)
         record_dump(dump, path)
     result.seconds = time.monotonic() - started
     return result
 
 
-def analyze():
-    """After a bulk load on PostgreSQL: the planner still believes the tables as small as
-    before the import, until autovacuum comes by: the figures query, and the pages' first
-    queries after the import, would be planned for that (seconds slower at H2020's size)."""
-    models = [Participation, Organization, Project, Project.keywords.through, Keyword]
-    models += [model for model, link, _ in LINKS.values()]
-    models += [link for model, link, _ in LINKS.values()]
-    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {tables}")
+# After a bulk load (a first import) the planner still believes these tables as small as
+# before, until autovacuum comes by: the figures query, and the pages' first queries after the
+# import, would be planned for that (seconds slower at H2020's size). So they are analyzed
+# before the refresh that reads them, and what the refresh writes after it.
+IMPORTED_MODELS = [Participation, Organization, Project, Project.keywords.through, Keyword]
+IMPORTED_MODELS += [model for model, link, _ in LINKS.values()]
+IMPORTED_MODELS += [link for model, link, _ in LINKS.values()]
+DERIVED_MODELS = [SearchEvidence, OrganizationSubject, ComputedProfile]
 
 
 def bad_rows_message(bad_rows):

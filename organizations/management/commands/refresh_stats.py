@@ -2,9 +2,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from base.caching import bump_generation
-from base.database import require_migrated
+from base.database import analyze, require_migrated
 from organizations.curation import tracking_figures
-from organizations.models import FiguresSource, Organization
+from organizations.models import (
+    ComputedProfile,
+    FiguresSource,
+    Organization,
+    OrganizationSubject,
+    SearchEvidence,
+)
 from organizations.search.evidence import refresh_search
 from organizations.sections import refresh_sections
 from organizations.stats import refresh_figures
@@ -41,6 +47,8 @@ class Command(BaseCommand):
                 refresh_subjects(organizations.values_list("pk", flat=True))
             refresh_search(organizations.values_list("pk", flat=True))
             bump_generation()  # set-wise writes send no signals
+            if not slugs:  # every organization's written again: plan with new statistics
+                analyze([SearchEvidence, OrganizationSubject, ComputedProfile])
         skipped = 0
         if not include_edited:
             skipped = organizations.filter(figures_source=FiguresSource.EDITORS).count()
