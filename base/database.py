@@ -112,6 +112,35 @@ def delete_by_key(model, columns: list[str], keys, *, using: str = DEFAULT_DB_AL
             cursor.executemany(f"DELETE FROM {table} WHERE {matches}", list(keys))
 
 
+def update_column(model, column: str, values: dict, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Set `column` of the rows of `model` whose pks are the keys of `values` ({pk: value}):
+    one UPDATE from arrays on PostgreSQL, executemany elsewhere. bulk_update would build a
+    CASE of a branch per row, resolved in Python."""
+    if not values:
+        return
+    connection = connections[using]
+    table = connection.ops.quote_name(model._meta.db_table)
+    name = connection.ops.quote_name(model._meta.get_field(column).column)
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            types = [
+                field.db_type(connection)
+                for field in (model._meta.pk, model._meta.get_field(column))
+            ]
+            cursor.execute(
+                f"UPDATE {table} SET {name} = new.value "
+                f"FROM unnest(%s::{types[0]}[], %s::{types[1]}[]) AS new(pk, value) "
+                f"WHERE {table}.{pk} = new.pk",
+                [list(values), list(values.values())],
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET {name} = %s WHERE {pk} = %s",
+                [(value, key) for key, value in values.items()],
+            )
+
+
 def analyze(models, *, using: str = DEFAULT_DB_ALIAS) -> None:
     """ANALYZE the tables of `models` on PostgreSQL, after writing most of their rows: until
     autovacuum comes by, the planner keeps the statistics of the tables as they were (a search

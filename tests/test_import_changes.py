@@ -157,6 +157,34 @@ def test_a_newer_dump_recounts_the_sections_of_exactly_the_organizations_it_affe
     assert not expected.issuperset(set().union(*(members.get(p, set()) for p in status_only)))
 
 
+def test_a_newer_dump_counts_the_attention_of_exactly_those_whose_figures_or_dates_changed(
+    tmp_path,
+):
+    """The curation queue's attention counts projects, recent ones and funding: it is
+    counted again for the organizations whose figures may differ and the members of a
+    project whose start date changed, not for those of a project whose status or fields of
+    science alone changed; and it is what counting every organization again gives."""
+    from organizations.curation import refresh_attention
+
+    before, after = first_import_and_newer_dump(tmp_path)
+    not_counted = 999_999
+    Organization.objects.update(attention=not_counted)
+
+    import_cordis(after)
+
+    old_dates = rows_by_project(before, "project.csv", ["startDate"])
+    new_dates = rows_by_project(after, "project.csv", ["startDate"])
+    members = {}
+    for project, pic in participations(after)[0]:
+        members.setdefault(project, set()).add(pic)
+    redated = [members.get(p, set()) for p in new_dates if old_dates.get(p) != new_dates[p]]
+    expected = affected(before, after).union(*redated)
+    counted = Organization.objects.exclude(attention=not_counted)
+    assert set(counted.values_list("pic", flat=True)) == expected
+    stored = dict(counted.values_list("pk", "attention"))
+    assert refresh_attention(stored) == 0  # counting them again changes none
+
+
 def test_the_same_files_again_put_back_what_a_script_changed_and_recount_it(tmp_path):
     """The file rows did not change, the database did (a script, behind the import's back):
     the import puts the file's values back, and recounts the organizations concerned."""

@@ -69,13 +69,15 @@ def refresh_after_import(writer, result, progress):
 
     # What is computed from an organization's projects: the members of every new or changed
     # project are affected too.
+    figures_affected = set(affected)
     started = time.monotonic()
     changed = writer.new_projects | writer.changed_projects
     for chosen in where_in(Participation.objects, "project_id", changed):
         affected.update(chosen.values_list("organization_id", flat=True))
     result.sections_refreshed = refresh_sections(recounted(writer, "sections"))
-    # Curated profiles of these organizations are stale now; the queue's order changes.
-    after_data_change(affected)
+    # Curated profiles of these organizations are stale now; the queue's order changes
+    # where what it counts changed.
+    after_data_change(affected, attention=figures_affected | recounted(writer, "attention"))
     refresh_subjects(recounted(writer, "subjects"))
     elapsed = time.monotonic() - started
     progress.line(
@@ -89,9 +91,10 @@ def refresh_after_import(writer, result, progress):
 
 def recounted(writer, what) -> set[int]:
     """The organizations whose `what` ("sections", "subjects" or "search", stored per
-    organization) may differ after the import: those with a new participation; for the
-    sections, also those with a participation whose role or contribution changed; and the
-    members of the projects new or changed in what it reads (Writer.projects_changed_in).
+    organization, or "attention" besides the figures) may differ after the import: those
+    with a new participation; for the sections, also those with a participation whose role
+    or contribution changed; and the members of the projects new or changed in what it
+    reads (Writer.projects_changed_in).
     Of the affected ones, not those affected only through their partners: none of them
     counts partners (organizations/sections/tally.py)."""
     if what == "sections":  # they count roles and contributions

@@ -27,6 +27,7 @@ from cordis.importer.result import Counts
 from cordis.importer.rows import UniqueSlugs, apply_changes, empty_values, file_values, slug_base
 from cordis.records import from_cents, merge_participations
 from cordis.values import readable
+from organizations.curation import PROJECT_FIELDS_IN_ATTENTION
 from organizations.models import ORGANIZATION_IMPORTED_FIELDS, Organization, Status
 from organizations.search.evidence import PROJECT_FIELDS_IN_SEARCH
 from organizations.sections.tally import PROJECT_FIELDS_IN_SECTIONS
@@ -51,7 +52,10 @@ PROJECT_FIELDS_IN = {
     "sections": PROJECT_FIELDS_IN_SECTIONS,
     "subjects": PROJECT_FIELDS_IN_SUBJECTS,
     "search": PROJECT_FIELDS_IN_SEARCH,
+    "attention": PROJECT_FIELDS_IN_ATTENTION,  # the curation queue's (figures aside)
 }
+# What a project's classifications are read by (a change of its links recounts these).
+CLASSIFIED_IN = ["sections", "subjects", "search"]
 
 
 class Writer:
@@ -392,5 +396,5 @@ class Writer:
         self.report(table)
         # A project whose links changed is updated, unless it is new (as for keywords).
         self.count_links_changed(touched)
-        for projects in self.projects_changed_in.values():
-            projects |= touched
+        for what in CLASSIFIED_IN:
+            self.projects_changed_in[what] |= touched

@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.db import connection
 from django.utils import timezone
 
+from base.database import insert_many
 from organizations.chunks import refresh_in_chunks
 from organizations.models import ComputedProfile
 from organizations.sections.live import classifications
@@ -67,11 +68,9 @@ def _refresh_chunk(chunk, chosen_by):
         )
         profiles.append((pk, json.dumps(counted.to_json()), now))
     ComputedProfile.objects.filter(organization_id__in=chunk).delete()
-    # A plain multi-row INSERT: bulk_create's arrays (UNNEST, on PostgreSQL) escape every
-    # quote of the JSON in Python, a second for a few thousand profiles.
-    table = connection.ops.quote_name(ComputedProfile._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (organization_id, tally, computed_at) VALUES (%s, %s, %s)",
-            profiles,
-        )
+    # COPY on PostgreSQL: bulk_create's arrays (UNNEST) escape every quote of the JSON in
+    # Python, and executemany sends a statement a profile (2.3 s of the 15,906 profiles a
+    # 5%-changed re-import recounts at H2020's size).
+    insert_many(
+        ComputedProfile._meta.db_table, ["organization_id", "tally", "computed_at"], profiles
+    )
