@@ -160,8 +160,8 @@ LINKS = {
 
 def write_classification(classification: Classification, project_pks: dict) -> tuple:
     """Write the classifications of a companion file and replace the links of the projects
-    it names; return (created, updated, unchanged) and the pks of the projects whose links
-    changed."""
+    it names; return (created, updated, unchanged), the pks of the projects whose links
+    changed, and of those linked to a classification whose title changed."""
     model, link_model, column = LINKS[classification.file]
     pks, created, updated = upsert_by_code(model, classification.items)
     wanted = {
@@ -171,20 +171,28 @@ def write_classification(classification: Classification, project_pks: dict) -> t
     }
     projects = {project_pks[cordis_id] for cordis_id in classification.links}
     changed = replace_links(link_model, f"{column}_id", projects, wanted)
-    unchanged = len(classification.items) - created - updated
-    return (created, updated, unchanged), changed
+    # A classification whose title or path changed changes what its projects say (the
+    # computed sections and search read them), whichever dump they came from.
+    retitled = link_model.objects.filter(**{f"{column}_id__in": updated}).order_by()
+    unchanged = len(classification.items) - created - len(updated)
+    return (
+        (created, len(updated), unchanged),
+        changed,
+        set(retitled.values_list("project_id", flat=True)),
+    )
 
 
 def upsert_by_code(model, items):
     """Create and update `items` ({code: values}) matched on code; return ({code: pk},
-    created, updated). A field of science is written after its parent: one level at a time,
-    so the queries grow with the depth of the hierarchy, not with the rows."""
+    how many created, the pks of those updated). A field of science is written after its
+    parent: one level at a time, so the queries grow with the depth of the hierarchy, not
+    with the rows."""
     fields = sorted({name for values in items.values() for name in values} - {"parent"})
     if model is FieldOfScience:
         fields.append("parent_id")
     existing = fetch(model, "code", items, fields)
     pks = {code: row["pk"] for code, row in existing.items()}
-    created = updated = 0
+    created, updated = 0, []
     for level in sorted({depth(model, code) for code in items}):
         new, changed = [], []
         for code, values in items.items():
@@ -204,7 +212,7 @@ def upsert_by_code(model, items):
         update_rows(model, changed, fields)
         pks.update(fetch_pks(model, "code", [row["code"] for row in new]))
         created += len(new)
-        updated += len(changed)
+        updated += [row.pk for row in changed]
     return pks, created, updated
 
 

@@ -328,3 +328,21 @@ class Participation(models.Model):
     @property
     def is_coordinator(self):
         return self.role == self.Role.COORDINATOR
+
+
+class ProjectStems(models.Model):
+    """The stems of a project's subjects (acronym, title, keywords and classifications), as
+    search counts them for its members (organizations.search.evidence): stored so that an
+    import recounting an organization stems again only its projects that changed, not every
+    project of every organization it recounts. Written by refresh_search, never by editors."""
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, primary_key=True, related_name="stems"
+    )
+    stems = models.TextField(help_text="The distinct stems, separated by spaces.")
+
+    class Meta:
+        verbose_name_plural = "project stems"
+
+    def __str__(self):
+        return f"stems of {self.project_id}"

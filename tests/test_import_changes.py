@@ -15,7 +15,7 @@ from cordis.importer import import_cordis
 from cordis.records import ROLES
 from organizations.models import Organization
 from organizations.stats import COMPUTED, refresh_figures
-from projects.models import Participation, Project
+from projects.models import Participation, Project, ProjectStems
 from tests.test_import_cordis import generate, write_small_dump
 
 pytestmark = pytest.mark.django_db
@@ -287,6 +287,19 @@ def test_after_a_newer_dump_subjects_and_search_evidence_are_what_a_full_refresh
     rows[1][header.index("frameworkProgramme")] = "HORIZON"
     with open(after / "project.csv", "w", encoding="utf-8", newline="") as file:
         csv.writer(file, delimiter=";").writerows([header, *rows])
+    # And a field of science renamed: its projects' links are the same, their text is not.
+    with open(after / "euroSciVoc.csv", encoding="utf-8", newline="") as file:
+        header, *rows = list(csv.reader(file, delimiter=";"))
+    code, title, path = (
+        header.index(c) for c in ("euroSciVocCode", "euroSciVocTitle", "euroSciVocPath")
+    )
+    renamed = rows[0][code]
+    for row in rows:
+        if row[code] == renamed:
+            row[title] = "Speleothem dating"
+            row[path] = row[path].rsplit("/", 1)[0] + "/Speleothem dating"
+    with open(after / "euroSciVoc.csv", "w", encoding="utf-8", newline="") as file:
+        csv.writer(file, delimiter=";").writerows([header, *rows])
 
     import_cordis(after)
 
@@ -295,14 +308,54 @@ def test_after_a_newer_dump_subjects_and_search_evidence_are_what_a_full_refresh
             OrganizationSubject.objects.values_list("organization", "kind", "code", "projects")
         )
         evidence = set(SearchEvidence.objects.values_list("organization", "word", "projects"))
-        return subjects, evidence
+        stems = set(ProjectStems.objects.values_list("project", "stems"))
+        return subjects, evidence, stems
 
     imported = stored()
     everyone = list(Organization.objects.values_list("pk", flat=True))
     refresh_subjects(everyone)
-    refresh_search(everyone)
+    refresh_search(everyone)  # every project's subjects stemmed again
     assert stored() == imported
     assert any(word == "glaciolog" for _, word, _ in imported[1])
+    assert any(word == "speleothem" for _, word, _ in imported[1])
+    assert len(imported[2]) == Project.objects.count()
+
+
+def test_search_reads_the_stems_stored_for_the_projects_an_import_did_not_change(tmp_path):
+    """A newer dump recounts the search evidence of the members of the projects it changed,
+    and of those with a new participation: their other projects' stems are read as stored,
+    not their subjects stemmed again; refresh_stats stems every project again."""
+    from organizations.models import SearchEvidence
+    from projects.models import ProjectStems
+
+    before, after = first_import_and_newer_dump(tmp_path)
+    new_pairs = participations(after)[0].keys() - participations(before)[0].keys()
+    changed = {project for project, _ in new_pairs}
+    for name in ("project.csv", "euroSciVoc.csv", "topics.csv", "legalBasis.csv"):
+        with open(before / name, encoding="utf-8", newline="") as file:
+            columns = next(csv.reader(file, delimiter=";"))
+        old, new = rows_by_project(before, name, columns), rows_by_project(after, name, columns)
+        changed |= {p for p in old.keys() | new.keys() if old.get(p) != new.get(p)}
+    organization = Organization.objects.get(pic=sorted(pic for _, pic in new_pairs)[0])
+    unchanged = (
+        organization.participations.exclude(project__cordis_id__in=changed)
+        .order_by("project_id")
+        .first()
+        .project_id
+    )
+    ProjectStems.objects.filter(project_id=unchanged).update(stems="zzmarked")
+
+    import_cordis(after)
+
+    def marked():
+        return set(
+            SearchEvidence.objects.filter(word="zzmarked").values_list("organization", flat=True)
+        )
+
+    assert organization.pk in marked()
+    call_command("refresh_stats", verbosity=0)
+    assert not marked()
+    assert "zzmarked" not in ProjectStems.objects.get(project_id=unchanged).stems
 
 
 def test_a_newer_dump_rewrites_only_the_subjects_and_evidence_rows_that_differ(tmp_path):

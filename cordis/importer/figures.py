@@ -85,7 +85,10 @@ def refresh_after_import(writer, result, progress):
     )
     started = time.monotonic()
     # What their projects are about, for search; and the words of their own names.
-    searched = refresh_search(recounted(writer, "search") | writer.organizations_changed)
+    searched = refresh_search(
+        recounted(writer, "search") | writer.organizations_changed,
+        projects_changed=writer.projects_changed_in["search"],
+    )
     progress.line(f"search: {searched:,} organizations ({time.monotonic() - started:.1f} s)")
 
 

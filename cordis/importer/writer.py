@@ -387,7 +387,7 @@ class Writer:
         """Fields of science, topics or programme parts, from a companion file."""
         if not self.writing:
             return
-        (created, updated, unchanged), touched = write_classification(
+        (created, updated, unchanged), touched, retitled = write_classification(
             classification, self.project_pks
         )
         table = COMPANION_TABLES[classification.file]
@@ -397,4 +397,4 @@ class Writer:
         # A project whose links changed is updated, unless it is new (as for keywords).
         self.count_links_changed(touched)
         for what in CLASSIFIED_IN:
-            self.projects_changed_in[what] |= touched
+            self.projects_changed_in[what] |= touched | retitled

@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from django.apps import apps
 from django.db import transaction
 
-from base.database import rewrite_rows
+from base.database import insert_many, rewrite_rows
 from organizations.models import Curation, ExpertiseArea, Organization, SearchEvidence
 from organizations.search.words import add_words, listed_words, stems
 
@@ -95,8 +95,14 @@ def project_subjects(project_pks, *, using="default"):
     return {pk: " ".join(parts) for pk, parts in texts.items()}
 
 
-def refresh_search(organization_pks, *, using="default") -> int:
-    """Rewrite the evidence of these organizations; return how many were refreshed."""
+def refresh_search(organization_pks, *, projects_changed=None, using="default") -> int:
+    """Rewrite the evidence of these organizations; return how many were refreshed.
+
+    `projects_changed`: the projects whose subjects may differ from the stems stored for
+    them (ProjectStems); the others' stored stems are read, not their subjects stemmed
+    again. None: any project may have changed (an editor's save, refresh_stats). The import
+    passes those its rows changed: a newer dump recounts a third of the organizations, and
+    their projects are nearly all the projects."""
     Participation = _model("Participation")
     # A project of several organizations is read once. Its stems are kept as a tuple of
     # interned strings: one copy of each stem for every project, not a set and its own
@@ -114,9 +120,11 @@ def refresh_search(organization_pks, *, using="default") -> int:
         for organization, project in links:
             projects_of[organization].add(project)
         unread = {p for projects in projects_of.values() for p in projects} - project_stems.keys()
-        words = set()
-        for pk, text in project_subjects(unread, using=using).items():
-            project_stems[pk] = tuple(map(sys.intern, stems(text)))
+        if projects_changed is not None:
+            project_stems.update(_stored_stems(unread - projects_changed, using=using))
+        words, stemmed = set(), {}
+        for pk, text in project_subjects(unread - project_stems.keys(), using=using).items():
+            stemmed[pk] = project_stems[pk] = tuple(map(sys.intern, stems(text)))
             words |= listed_words(text)
         own = _own_text(chunk, using=using)
         rows = []
@@ -133,8 +141,29 @@ def refresh_search(organization_pks, *, using="default") -> int:
             # Only the rows that differ: most of what an import recounts comes out the same.
             rewrite_rows(SearchEvidence, EVIDENCE_COLUMNS, chunk, rows, using=using)
             add_words(words, using=using)
+            _store_stems(stemmed, using=using)
         refreshed += len(chunk)
     return refreshed
+
+
+def _stored_stems(project_pks, *, using):
+    """{project pk: its stored stems, as a tuple of interned strings}, of those that have
+    them."""
+    stored = {}
+    for chunk in _chunks(project_pks):
+        rows = _model("ProjectStems").objects.using(using).filter(project_id__in=chunk)
+        for pk, text in rows.values_list("project_id", "stems"):
+            stored[pk] = tuple(map(sys.intern, text.split()))
+    return stored
+
+
+def _store_stems(stemmed, *, using):
+    """Store the stems of the projects just stemmed ({pk: stems}), for the next refresh."""
+    ProjectStems = _model("ProjectStems")
+    for chunk in _chunks(stemmed):
+        ProjectStems.objects.using(using).filter(project_id__in=chunk).delete()
+    rows = [(pk, " ".join(sorted(stems))) for pk, stems in stemmed.items()]
+    insert_many(ProjectStems._meta.db_table, ["project_id", "stems"], rows, using=using)
 
 
 def _own_text(organization_pks, *, using):

@@ -16,8 +16,12 @@ def _refresh_members(project_pks):
     refresh_search(members.values_list("organization_id", flat=True).distinct())
 
 
+# Saves that change no project's subjects: the projects' stored stems are read.
+UNCHANGED = frozenset()
+
+
 def participation_saved(sender, instance, **kwargs):
-    refresh_search([instance.organization_id])
+    refresh_search([instance.organization_id], projects_changed=UNCHANGED)
 
 
 def project_saved(sender, instance, **kwargs):
@@ -29,13 +33,14 @@ def programme_part_saved(sender, instance, **kwargs):
 
 
 def organization_saved(sender, instance, **kwargs):
-    refresh_search([instance.pk])  # its own words: the search's rows and the word list
+    # Its own words: the search's rows and the word list.
+    refresh_search([instance.pk], projects_changed=UNCHANGED)
 
 
 def expertise_area_saved(sender, instance, **kwargs):
     # Its name is the organization's own text (the admin saves the inline after the
     # organization, whose refresh did not see it yet).
-    refresh_search([instance.organization_id])
+    refresh_search([instance.organization_id], projects_changed=UNCHANGED)
 
 
 def classification_changed(sender, instance, action, reverse, pk_set, **kwargs):
