@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from django.db.models import QuerySet
 
 from base.database import rewrite_rows
-from organizations.chunks import refresh_in_chunks
+from organizations.chunks import recount_in_rounds
 from organizations.models import OrganizationSubject, SubjectKind
 
 # The fields of a project its subjects read, besides its classifications (the import
@@ -37,20 +37,17 @@ def field_levels(code: str) -> list[tuple[str, str]]:
     return levels
 
 
-def project_subjects(projects) -> dict[int, set[tuple[str, str]]]:
-    """{project pk: {(kind, code)}} of `projects` (a subquery of project pks): three
-    queries. The programme part is the project's own (as on the profiles)."""
-    from projects.models import Project, ProjectProgrammePart
-
+def project_subjects(data) -> dict[int, set[tuple[str, str]]]:
+    """{project pk: {(kind, code)}} of the projects of a round (organizations.chunks.Round),
+    from the classifications it read. The programme part is the project's own (as on the
+    profiles)."""
     subjects = defaultdict(set)
-    links = Project.fields_of_science.through.objects.filter(project_id__in=projects)
-    for project, code in links.order_by().values_list("project_id", "fieldofscience__code"):
-        subjects[project].update(field_levels(code))
-    links = Project.topics.through.objects.filter(project_id__in=projects)
-    for project, code in links.order_by().values_list("project_id", "topic__code"):
-        subjects[project].add((SubjectKind.TOPIC, code))
-    parts = ProjectProgrammePart.objects.filter(project_id__in=projects, is_unique=True)
-    for project, code in parts.order_by().values_list("project_id", "programme_part__code"):
+    for project, fields in data.fields.items():
+        for code, _ in fields:
+            subjects[project].update(field_levels(code))
+    for project, topics in data.topics.items():
+        subjects[project].update((SubjectKind.TOPIC, code) for code, _ in topics)
+    for project, (code, _) in data.parts.items():
         subjects[project].add((SubjectKind.PROGRAMME_PART, code))
     return subjects
 
@@ -58,24 +55,16 @@ def project_subjects(projects) -> dict[int, set[tuple[str, str]]]:
 def refresh_subjects(organization_pks) -> int:
     """Count and store the subjects of the organizations `organization_pks`; return how
     many organizations."""
-    return refresh_in_chunks(_refresh_chunk, organization_pks)
+    return recount_in_rounds([(store_subjects, organization_pks)])
 
 
-def _refresh_chunk(chunk, chosen_by):
-    """Four queries for the organizations of `chunk` (sorted pks), whose participations
-    `chosen_by` chooses (with others', left out here), as in sections/stored.py."""
-    from projects.models import Participation
-
-    chosen = set(chunk)
-    participations = Participation.objects.filter(chosen_by).order_by()
-    subjects = project_subjects(participations.values("project_id"))
+def store_subjects(pks, data):
+    """Count and store the subjects of `pks` (sorted) from what their round read."""
+    subjects = project_subjects(data)
     counts = defaultdict(Counter)
-    rows = participations.values_list(
-        "organization_id", "project_id", "project__framework_programme"
-    )
-    for organization, project, programme in rows:
-        if organization in chosen:
-            counted = counts[organization]
+    for organization in pks:
+        counted = counts[organization]
+        for project, *_, programme in data.participations.get(organization, []):
             counted.update(subjects.get(project, ()))
             if programme:
                 counted[SubjectKind.PROGRAMME, programme] += 1
@@ -84,7 +73,7 @@ def _refresh_chunk(chunk, chosen_by):
     rewrite_rows(
         OrganizationSubject,
         ["organization_id", "kind", "code", "projects"],
-        chunk,
+        pks,
         [
             (pk, kind, code, n)
             for pk, counted in counts.items()

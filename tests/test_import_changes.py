@@ -387,12 +387,39 @@ def test_a_newer_dump_rewrites_only_the_subjects_and_evidence_rows_that_differ(t
 
 
 def test_organization_chunks_choose_dense_pks_by_range_and_sparse_ones_by_pk():
-    from organizations.chunks import CHUNK, SPARSE_CHUNK, organization_chunks
+    from django.db import connection
+
+    from organizations.chunks import CHUNK, SPARSE_CHUNK, SPARSE_CHUNK_SQLITE, organization_chunks
+
+    sparse_chunk = SPARSE_CHUNK if connection.vendor == "postgresql" else SPARSE_CHUNK_SQLITE
 
     dense = list(organization_chunks(range(1, CHUNK + 11)))
     assert [len(chunk) for chunk, _ in dense] == [CHUNK, 10]
     assert "organization_id__gte" in str(dense[0][1])
     sparse = list(organization_chunks(range(1, 3 * CHUNK, 3)))  # every third organization
-    assert {len(chunk) for chunk, _ in sparse[:-1]} == {SPARSE_CHUNK}
+    assert {len(chunk) for chunk, _ in sparse[:-1]} == {sparse_chunk}
     assert all("organization_id__in" in str(chosen_by) for _, chosen_by in sparse)
     assert [pk for chunk, _ in sparse for pk in chunk] == list(range(1, 3 * CHUNK, 3))
+
+
+def test_sections_and_subjects_recounted_together_read_each_round_once(
+    tmp_path, django_assert_num_queries
+):
+    """The import recounts both for mostly the same organizations: a round's participations
+    and classifications (four queries) are read once for both, not once each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from organizations.chunks import recount_in_rounds
+    from organizations.sections.stored import store_sections
+    from organizations.subjects import store_subjects
+
+    import_cordis(generate(tmp_path / "sample", 30, 40, 150, seed=2))
+    pks = list(Organization.objects.values_list("pk", flat=True))  # one round: dense pks
+    alone = {}
+    for store in (store_sections, store_subjects):
+        with CaptureQueriesContext(connection) as queries:
+            recount_in_rounds([(store, pks)])
+        alone[store] = len(queries)
+    with django_assert_num_queries(alone[store_sections] + alone[store_subjects] - 4):
+        assert recount_in_rounds([(store_sections, pks), (store_subjects, pks)]) == len(pks)

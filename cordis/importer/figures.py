@@ -9,12 +9,13 @@ dump in which 5% of the rows changed thus recomputes a fraction of the organizat
 import time
 
 from cordis.bulk import where_in
+from organizations.chunks import recount_in_rounds
 from organizations.curation import after_data_change
 from organizations.models import FiguresSource, Organization
 from organizations.search.evidence import refresh_search
-from organizations.sections import refresh_sections
+from organizations.sections.stored import store_sections
 from organizations.stats import refresh_figures
-from organizations.subjects import refresh_subjects
+from organizations.subjects import store_subjects
 from projects.models import Participation
 
 
@@ -74,11 +75,13 @@ def refresh_after_import(writer, result, progress):
     changed = writer.new_projects | writer.changed_projects
     for chosen in where_in(Participation.objects, "project_id", changed):
         affected.update(chosen.values_list("organization_id", flat=True))
-    result.sections_refreshed = refresh_sections(recounted(writer, "sections"))
+    sections = recounted(writer, "sections")
+    # One round of reading for both: mostly the same organizations.
+    recount_in_rounds([(store_sections, sections), (store_subjects, recounted(writer, "subjects"))])
+    result.sections_refreshed = len(sections)
     # Curated profiles of these organizations are stale now; the queue's order changes
     # where what it counts changed.
     after_data_change(affected, attention=figures_affected | recounted(writer, "attention"))
-    refresh_subjects(recounted(writer, "subjects"))
     elapsed = time.monotonic() - started
     progress.line(
         f"computed sections: {result.sections_refreshed:,} organizations ({elapsed:.1f} s)"

@@ -2,20 +2,19 @@
 
 The import calls refresh_sections for the organizations its changes affect, in the same
 transaction as the data, so a page never reads counts older than the data. It works
-set-wise, a chunk of organizations at a time: four queries a chunk, whatever the chunk's
-projects, then tally.py's counting per organization in Python.
+set-wise, a round of organizations at a time (organizations/chunks.py: four queries a round,
+whatever its projects, shared with the subjects), then tally.py's counting per organization
+in Python.
 """
 
 import json
-from collections import defaultdict
 
 from django.db import connection
 from django.utils import timezone
 
 from base.database import insert_many
-from organizations.chunks import refresh_in_chunks
+from organizations.chunks import recount_in_rounds
 from organizations.models import ComputedProfile
-from organizations.sections.live import classifications
 from organizations.sections.tally import Tally, tally
 
 
@@ -32,33 +31,17 @@ def stored_tally(organization):
 def refresh_sections(organization_pks) -> int:
     """Count and store the computed sections of the organizations `organization_pks`;
     return how many."""
-    return refresh_in_chunks(_refresh_chunk, organization_pks)
+    return recount_in_rounds([(store_sections, organization_pks)])
 
 
-def _refresh_chunk(chunk, chosen_by):
-    """One round of queries for the organizations of `chunk` (sorted pks), whose
-    participations `chosen_by` chooses (with others', left out here: organization_chunks)."""
-    from projects.models import Participation
-
-    chosen = set(chunk)
-    participations = defaultdict(list)
-    rows = (
-        Participation.objects.filter(chosen_by)
-        .order_by()
-        .values_list(
-            "organization_id", "project_id", "role", "ec_contribution", "project__start_date"
-        )
-    )
-    for organization, *row in rows:
-        if organization in chosen:
-            participations[organization].append(tuple(row))
-    projects = Participation.objects.filter(chosen_by).values("project_id")
-    topics, fields, parts = classifications(projects)
-
+def store_sections(pks, data):
+    """Count and store the computed sections of `pks` (sorted) from what their round read
+    (organizations.chunks.Round)."""
+    topics, fields, parts = data.topics, data.fields, data.parts
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     profiles = []
-    for pk in chunk:
-        own = participations.get(pk, [])
+    for pk in pks:
+        own = [row[:4] for row in data.participations.get(pk, [])]
         mine = {project for project, *_ in own}
         counted, _ = tally(
             own,
@@ -67,7 +50,7 @@ def _refresh_chunk(chunk, chosen_by):
             {p: parts[p] for p in mine if p in parts},
         )
         profiles.append((pk, json.dumps(counted.to_json()), now))
-    ComputedProfile.objects.filter(organization_id__in=chunk).delete()
+    ComputedProfile.objects.filter(organization_id__in=pks).delete()
     # COPY on PostgreSQL: bulk_create's arrays (UNNEST) escape every quote of the JSON in
     # Python, and executemany sends a statement a profile (2.3 s of the 15,906 profiles a
     # 5%-changed re-import recounts at H2020's size).

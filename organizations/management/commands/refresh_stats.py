@@ -3,6 +3,7 @@ from django.db import transaction
 
 from base.caching import bump_generation
 from base.database import analyze, require_migrated
+from organizations.chunks import recount_in_rounds
 from organizations.curation import tracking_figures
 from organizations.models import (
     ComputedProfile,
@@ -12,9 +13,9 @@ from organizations.models import (
     SearchEvidence,
 )
 from organizations.search.evidence import refresh_search
-from organizations.sections import refresh_sections
+from organizations.sections.stored import store_sections
 from organizations.stats import refresh_figures
-from organizations.subjects import refresh_subjects
+from organizations.subjects import store_subjects
 
 
 class Command(BaseCommand):
@@ -43,8 +44,8 @@ class Command(BaseCommand):
             # Curated profiles whose figures change become stale.
             with tracking_figures(organizations):
                 count = refresh_figures(organizations, keep_edited=not include_edited)
-                sections = refresh_sections(organizations.values_list("pk", flat=True))
-                refresh_subjects(organizations.values_list("pk", flat=True))
+                pks = list(organizations.values_list("pk", flat=True))
+                sections = recount_in_rounds([(store_sections, pks), (store_subjects, pks)])
             refresh_search(organizations.values_list("pk", flat=True))
             bump_generation()  # set-wise writes send no signals
             if not slugs:  # every organization's written again: plan with new statistics
