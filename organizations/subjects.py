@@ -37,19 +37,28 @@ def field_levels(code: str) -> list[tuple[str, str]]:
     return levels
 
 
-def project_subjects(data) -> dict[int, set[tuple[str, str]]]:
-    """{project pk: {(kind, code)}} of the projects of a round (organizations.chunks.Round),
-    from the classifications it read. The programme part is the project's own (as on the
-    profiles)."""
-    subjects = defaultdict(set)
-    for project, fields in data.fields.items():
-        for code, _ in fields:
-            subjects[project].update(field_levels(code))
-    for project, topics in data.topics.items():
-        subjects[project].update((SubjectKind.TOPIC, code) for code, _ in topics)
-    for project, (code, _) in data.parts.items():
-        subjects[project].add((SubjectKind.PROGRAMME_PART, code))
-    return subjects
+def project_subjects(data) -> dict[int, tuple[tuple[str, str], ...]]:
+    """{project pk: its distinct (kind, code)} of the projects of a round
+    (organizations.chunks.Round), from the classifications it read. The programme part is
+    the project's own (as on the profiles). Tuples of shared tuples: a round holds tens of
+    thousands of projects (sets of their own took 40 MB at H2020's size)."""
+    levels = {}  # a field's code -> its levels; a topic's or part's (kind, code)
+
+    def subjects_of(project):
+        found = []
+        for code, _ in data.fields.get(project, ()):
+            if code not in levels:
+                levels[code] = tuple(field_levels(code))
+            found += levels[code]
+        for code, _ in data.topics.get(project, ()):
+            found.append(levels.setdefault((SubjectKind.TOPIC, code), (SubjectKind.TOPIC, code)))
+        if part := data.parts.get(project):
+            kind_code = (SubjectKind.PROGRAMME_PART, part[0])
+            found.append(levels.setdefault(kind_code, kind_code))
+        return tuple(dict.fromkeys(found))
+
+    projects = data.fields.keys() | data.topics.keys() | data.parts.keys()
+    return {project: subjects_of(project) for project in projects}
 
 
 def refresh_subjects(organization_pks) -> int:

@@ -42,19 +42,23 @@ def classifications(projects):
             "project_id", "fieldofscience__code", "fieldofscience__path"
         )
     )
-    parts = {
-        project: (code, title)
-        for project, code, title in ProjectProgrammePart.objects.filter(
-            project_id__in=projects, is_unique=True
-        )
+    parts, shared = {}, {}
+    for project, *part in (
+        ProjectProgrammePart.objects.filter(project_id__in=projects, is_unique=True)
         .order_by()
         .values_list("project_id", "programme_part__code", "programme_part__title")
-    }
+    ):
+        part = tuple(part)
+        parts[project] = shared.setdefault(part, part)
     return topics, fields, parts
 
 
 def _by_project(rows):
     grouped = defaultdict(list)
+    # One tuple for each classification, shared by its projects: an import's round reads
+    # the classifications of tens of thousands of projects, each a copy of a few hundred.
+    shared = {}
     for project, *values in rows.order_by():
-        grouped[project].append(tuple(values))
+        values = tuple(values)
+        grouped[project].append(shared.setdefault(values, values))
     return dict(grouped)
