@@ -81,6 +81,17 @@ def test_refresh_figures_computes_every_figure(consortium):
         assert organization.figures_computed_at is not None
 
 
+def test_without_partners_only_the_figures_of_its_own_participations_are_counted(consortium):
+    """What the import does for an organization whose role or contribution alone changed:
+    its partners are as they were, and their counts are left as stored."""
+    Organization.objects.update(partner_count=99, partner_country_count=98)
+
+    assert refresh_figures(Organization.objects.all(), partners=False) == 6
+
+    for slug, (projects, coordinated, funding, _, _) in EXPECTED.items():
+        assert figures(slug) == (projects, coordinated, funding, 99, 98)
+
+
 def test_funding_is_a_decimal_amount(consortium):
     refresh_figures(Organization.objects.filter(slug="a"))
 

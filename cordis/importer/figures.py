@@ -55,16 +55,21 @@ def refresh_after_import(writer, result, progress):
     nothing of theirs changed. Other organizations in the same projects keep theirs.
     """
     started = time.monotonic()
-    affected = organizations_affected(
-        joined_projects=writer.joined_projects,
-        participations_changed=writer.participations_changed,
-        countries_changed=writer.countries_changed,
+    # Those whose partners may differ (their projects gained a member, or a partner moved)
+    # are counted whole; those whose own participations alone changed (a role, a
+    # contribution: most of a newer dump's changes), without the partner pairs.
+    whole = organizations_affected(
+        joined_projects=writer.joined_projects, countries_changed=writer.countries_changed
     )
     in_dump = set(writer.organization_pks.values())
     edited = Organization.objects.filter(figures_source=FiguresSource.EDITORS)
-    affected.update(in_dump.intersection(edited.values_list("pk", flat=True)))
-    refreshed = refresh_figures_of(affected & in_dump, keep_edited=False)
-    refreshed += refresh_figures_of(affected - in_dump, keep_edited=True)
+    whole.update(in_dump.intersection(edited.values_list("pk", flat=True)))
+    own = set(writer.participations_changed) - whole
+    refreshed = refresh_figures_of(whole & in_dump, keep_edited=False)
+    refreshed += refresh_figures_of(whole - in_dump, keep_edited=True)
+    refreshed += refresh_figures_of(own & in_dump, keep_edited=False, partners=False)
+    refreshed += refresh_figures_of(own - in_dump, keep_edited=True, partners=False)
+    affected = whole | own
     result.figures_refreshed = refreshed
     progress.line(f"figures: {refreshed:,} organizations ({time.monotonic() - started:.1f} s)")
 
@@ -112,8 +117,8 @@ def recounted(writer, what) -> set[int]:
     return recounted
 
 
-def refresh_figures_of(organization_pks, *, keep_edited):
+def refresh_figures_of(organization_pks, *, keep_edited, partners=True):
     refreshed = 0
     for organizations in where_in(Organization.objects, "pk", organization_pks):
-        refreshed += refresh_figures(organizations, keep_edited=keep_edited)
+        refreshed += refresh_figures(organizations, keep_edited=keep_edited, partners=partners)
     return refreshed
