@@ -104,10 +104,10 @@ def refresh_search(organization_pks, *, projects_changed=None, using="default") 
     passes those its rows changed: a newer dump recounts a third of the organizations, and
     their projects are nearly all the projects."""
     Participation = _model("Participation")
-    # A project of several organizations is read once. Its stems are kept as a tuple of
-    # interned strings: one copy of each stem for every project, not a set and its own
-    # strings per project (at twice H2020's size, 70,000 sets took 200 MB).
-    project_stems = {}
+    # A project is stemmed once, and its stems stored at once: a later chunk with another
+    # of its members reads them back rather than keeping every project's stems until the
+    # last chunk (the peak of a first import's memory, at twice H2020's size).
+    restemmed = set()
     refreshed = 0
     for chunk in _chunks(organization_pks):
         links = (
@@ -119,13 +119,18 @@ def refresh_search(organization_pks, *, projects_changed=None, using="default") 
         projects_of = defaultdict(set)
         for organization, project in links:
             projects_of[organization].add(project)
-        unread = {p for projects in projects_of.values() for p in projects} - project_stems.keys()
-        if projects_changed is not None:
-            project_stems.update(_stored_stems(unread - projects_changed, using=using))
+        needed = {p for projects in projects_of.values() for p in projects}
+        if projects_changed is None:
+            current = needed & restemmed
+        else:
+            current = needed - (projects_changed - restemmed)
+        # Tuples of interned strings: one copy of each stem for all projects.
+        project_stems = _stored_stems(current, using=using)
         words, stemmed = set(), {}
-        for pk, text in project_subjects(unread - project_stems.keys(), using=using).items():
+        for pk, text in project_subjects(needed - project_stems.keys(), using=using).items():
             stemmed[pk] = project_stems[pk] = tuple(map(sys.intern, stems(text)))
             words |= listed_words(text)
+        restemmed |= stemmed.keys()
         own = _own_text(chunk, using=using)
         rows = []
         for organization, (project_count, own_stems, own_words) in own.items():

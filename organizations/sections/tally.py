@@ -104,12 +104,16 @@ def tally(participations, topics, fields, parts):
     counted = Tally(project_count=len(participations))
     by_project = ByProject(topics={p: topics[p] for p in topics})
     roles = Counter()
+    years = counted.years
     for project, role, contribution, start_date in participations:
         year = start_date.year if start_date else call_year(topics.get(project, []))
         by_project.years[project] = year
         if start_date is None and year is not None:
             counted.by_call_year += 1
-        row = counted.undated if year is None else counted.years.setdefault(year, _new_year())
+        if year is None:
+            row = counted.undated
+        elif (row := years.get(year)) is None:
+            row = years[year] = _new_year()
         row[0] += 1
         row[1] += role == COORDINATOR
         if contribution is not None:
