@@ -9,12 +9,16 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Q
 
-CHUNK = 5000  # organizations per round, chosen by the range of their pks
+# Organizations per round, chosen by the range of their pks. A round holds their
+# participations and their projects' classifications: the first, with the organizations
+# that have the most projects, was a first import's peak of memory at twice H2020's size
+# (405 MB with rounds of 5,000).
+CHUNK = 2500
 # Organizations per round when their pks are sparse (a re-import's, spread over the table),
 # chosen by their pks. Each round's queries scan the participations and the classifications'
 # link tables (a third of the organizations have most of the projects), so fewer rounds cost
 # less; SQLite is sent fewer pks a query (its limit on parameters was 999 before 3.32).
-SPARSE_CHUNK = 2700
+SPARSE_CHUNK = CHUNK
 SPARSE_CHUNK_SQLITE = 900
 
 

@@ -396,10 +396,11 @@ def test_organization_chunks_choose_dense_pks_by_range_and_sparse_ones_by_pk():
     dense = list(organization_chunks(range(1, CHUNK + 11)))
     assert [len(chunk) for chunk, _ in dense] == [CHUNK, 10]
     assert "organization_id__gte" in str(dense[0][1])
-    sparse = list(organization_chunks(range(1, 3 * CHUNK, 3)))  # every third organization
+    every_third = range(1, 6 * CHUNK, 3)
+    sparse = list(organization_chunks(every_third))
     assert {len(chunk) for chunk, _ in sparse[:-1]} == {sparse_chunk}
     assert all("organization_id__in" in str(chosen_by) for _, chosen_by in sparse)
-    assert [pk for chunk, _ in sparse for pk in chunk] == list(range(1, 3 * CHUNK, 3))
+    assert [pk for chunk, _ in sparse for pk in chunk] == list(every_third)
 
 
 def test_sections_and_subjects_recounted_together_read_each_round_once(
