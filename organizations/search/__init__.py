@@ -340,7 +340,38 @@ def _tier(backend, alternatives):
     )
 
 
+def one_word_stems(alternatives):
+    """The stems of a search ranked by its best evidence row (evidence.rank_of), else None:
+    a search of one word (negated words beside it allowed) or of one word per alternative
+    ("cancer or tumour", none negated), each word with all the stems it was widened to. Its
+    rank is the best of its rows': the tier, then the matching projects, of the stem that
+    ranks it highest (the aggregated rank would add one stem's tier to another's projects).
+    search.page reads its page in that order from the rank index."""
+    if any(term.phrase for terms in alternatives for term in terms):
+        return None
+    if len(alternatives) > 1 and any(term.negated for terms in alternatives for term in terms):
+        return None
+    stems = []
+    for terms in alternatives:
+        positive = [term for term in terms if not term.negated]
+        words = positive[0].stems() if len(positive) == 1 else []
+        if len(words) != 1:
+            return None
+        stems += words[0]
+    return sorted(set(stems))
+
+
+BEST_RANK_SQL = (
+    "(SELECT max(rank) FROM organizations_searchevidence"
+    " WHERE organization_id = {table}.id AND word IN (%s))"
+)
+
+
 def _rank(backend, alternatives):
+    stems = one_word_stems(alternatives)
+    if stems is not None:
+        sql = BEST_RANK_SQL % _placeholders(stems)
+        return Coalesce(TableSQL(sql, stems, FloatField()), Value(0.0))
     # Ties go to the organization with more projects in all: a stored figure, where a text
     # rank (ts_rank, bm25) would be computed for every match of a common word.
     importance = F("project_count") / (F("project_count") + Value(1.0))
