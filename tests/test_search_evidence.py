@@ -101,6 +101,23 @@ def test_every_word_must_be_found_and_or_and_minus_apply(client, oncology):
     assert set(found(client, "quantum or zzzz")) == {oncology["one"].slug}
 
 
+@pytest.mark.parametrize(
+    "q, alternatives",
+    [
+        ("oncology -quantum or haematology", ["oncology -quantum", "haematology"]),
+        ("-quantum oncology or study", ["oncology -quantum", "study"]),
+        ('"study 1" or quantum -oncology', ['"study 1"', "quantum -oncology"]),
+        ("-oncology or quantum", ["-oncology", "quantum"]),  # one without a positive word
+    ],
+)
+def test_alternatives_find_the_union_of_what_each_finds(client, oncology, q, alternatives):
+    make_participation(project_in(field("quantum sensing")), oncology["one"])
+    make_participation(project_in(field("quantum optics")), make_organization(name="Q Lab"))
+    expected = set().union(*(found(client, alternative) for alternative in alternatives))
+    assert expected
+    assert set(found(client, q)) == expected
+
+
 def test_topics_programme_parts_and_keywords_are_evidence(client, db):
     organization = make_organization(name="Plain Name")
     project = make_project(acronym="HYAV", title="HYAV")

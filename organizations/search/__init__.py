@@ -244,6 +244,38 @@ def _term_ids(backend, term, sample=1):
 
 
 def _matches(backend, alternatives, sample=1):
+    if len(alternatives) > 1 and all(_positive(terms) for terms in alternatives):
+        sql, params = _union_of_alternatives(backend, alternatives, sample)
+    else:
+        sql, params = _every_alternative(backend, alternatives, sample)
+    if sample > 1:
+        sql += " AND {table}.id %% %s = 0"
+        params.append(sample)
+    return TableSQL(sql, params, BooleanField())
+
+
+def _union_of_alternatives(backend, alternatives, sample):
+    """ "a b -c or d": the ids of each alternative (its positive terms' intersected, less its
+    negated terms') in one union, which the organizations are joined with: a condition per
+    alternative, ORed, was tested on every organization (14 ms for "cancer or tumour or
+    oncology" on 45,000). Every alternative has a positive term: it comes first."""
+    parts, params = [], []
+    for terms in alternatives:
+        sets = []
+        for n, term in enumerate(sorted(terms, key=lambda term: term.negated)):
+            sql, term_params = _term_ids(backend, term, sample)
+            operator = "" if n == 0 else " EXCEPT " if term.negated else " INTERSECT "
+            sets.append(f"{operator}SELECT * FROM ({sql}) AS term{n}")
+            params += term_params
+        parts.append(f"SELECT * FROM ({''.join(sets)}) AS alternative{len(parts)}")
+    return "{table}.id IN (" + " UNION ".join(parts) + ")", params
+
+
+def _positive(terms):
+    return any(not term.negated for term in terms)
+
+
+def _every_alternative(backend, alternatives, sample):
     conditions, params = [], []
     for terms in alternatives:
         every = []
@@ -252,11 +284,7 @@ def _matches(backend, alternatives, sample=1):
             every.append(f"{{table}}.id {'NOT IN' if term.negated else 'IN'} ({sql})")
             params += term_params
         conditions.append("(" + " AND ".join(every) + ")")
-    sql = "(" + " OR ".join(conditions) + ")"
-    if sample > 1:
-        sql += " AND {table}.id %% %s = 0"
-        params.append(sample)
-    return TableSQL(sql, params, BooleanField())
+    return "(" + " OR ".join(conditions) + ")", params
 
 
 # How they rank ---------------------------------------------------------------------------
