@@ -1,5 +1,6 @@
-"""The search page's result cards, rendered in Python (organizations.cards), are the
-template's (includes/organization_card.html, which the home page includes) to the byte."""
+"""What the search page renders in Python is the templates' output to the byte: the result
+cards (organizations.cards; includes/organization_card.html, which the home page includes)
+and the facets (base.facets_html; includes/facets.html)."""
 
 from decimal import Decimal
 
@@ -7,7 +8,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 
+from base.facets_html import facets_html
 from organizations.cards import organization_card
+from organizations.facets import Facet, FacetValue
 from organizations.models import Curation, FiguresSource, Kind, Organization, Status
 from tests.factories import make_organization
 
@@ -43,3 +46,22 @@ def test_the_python_card_is_the_templates(db, fields, who, staff):
         "includes/organization_card.html", {"organization": organization, "user": user}
     )
     assert str(organization_card(organization, user)) == expected.lstrip("\n")
+
+
+FACETS = [
+    Facet(
+        "country",
+        "Country",
+        [
+            FacetValue("Germany", 12_345, False, "?q=a&country=DE"),
+            FacetValue("Côte d'Ivoire <&>", 3, True, '?q="a"&x=<b>', estimated=True),
+        ],
+    ),
+    Facet("sme", "Size", [FacetValue("SME", 7, True, "?")]),
+]
+
+
+@pytest.mark.parametrize("facets", [FACETS, FACETS[:1], []])
+def test_the_python_facets_are_the_templates(facets):
+    expected = render_to_string("includes/facets.html", {"facets": facets})
+    assert str(facets_html(facets)) == expected
