@@ -244,6 +244,24 @@ def test_past_the_threshold_counts_are_estimated_and_say_so(client, world, monke
     assert not any(value.estimated for value in exact.values)
 
 
+def test_a_search_past_the_threshold_estimates_its_subjects_from_a_sample(
+    client, world, monkeypatch
+):
+    # A search's subjects are sampled through the evidence's sample index (every second
+    # organization by id here): the counts are the sample's times two, said "about".
+    monkeypatch.setattr(organization_facets, "SUBJECT_EXACT_MAX", 1)
+    response = client.get(ORGANIZATIONS, {"q": "oncology"})
+    found = [o.pk for o in response.context["object_list"]]
+    assert len(found) > 1
+    field = dict(_by_name(response))["field"]
+    assert all(value.estimated for value in field.values)
+    sampled = [pk for pk in found if pk % 2 == 0]
+    medicine = OrganizationSubject.objects.filter(organization__in=sampled, code="/21").count()
+    assert [v.count for v in field.values if v.label == "medical and health sciences"] == (
+        [2 * medicine] if medicine else []
+    )
+
+
 @pytest.mark.parametrize(
     "params, error",
     [

@@ -101,6 +101,23 @@ def test_every_word_must_be_found_and_or_and_minus_apply(client, oncology):
     assert set(found(client, "quantum or zzzz")) == {oncology["one"].slug}
 
 
+@pytest.mark.parametrize(
+    "q, alternatives",
+    [
+        ("oncology -quantum or haematology", ["oncology -quantum", "haematology"]),
+        ("-quantum oncology or study", ["oncology -quantum", "study"]),
+        ('"study 1" or quantum -oncology', ['"study 1"', "quantum -oncology"]),
+        ("-oncology or quantum", ["-oncology", "quantum"]),  # one without a positive word
+    ],
+)
+def test_alternatives_find_the_union_of_what_each_finds(client, oncology, q, alternatives):
+    make_participation(project_in(field("quantum sensing")), oncology["one"])
+    make_participation(project_in(field("quantum optics")), make_organization(name="Q Lab"))
+    expected = set().union(*(found(client, alternative) for alternative in alternatives))
+    assert expected
+    assert set(found(client, q)) == expected
+
+
 def test_topics_programme_parts_and_keywords_are_evidence(client, db):
     organization = make_organization(name="Plain Name")
     project = make_project(acronym="HYAV", title="HYAV")
@@ -200,6 +217,34 @@ def test_the_ranked_page_is_the_search_rank_order(client, oncology, q):
     if len(expected) > 20:  # a page past the last shows the last one
         shown += found(client, q, page=2)
     assert shown == expected[:40]
+
+
+@pytest.mark.parametrize("q", ["energy", "energy -solar", "energy or imaging"])
+def test_a_widened_word_ranks_by_its_best_stem_page_after_page(client, db, q):
+    """ "energy" also finds the known words containing it ("bioenergy", "energysystems"):
+    an organization ranks by its best stem's row (its tier, then its projects on that stem),
+    once, and the page (read stem by stem from the rank index) is the search_rank order."""
+    energy, bioenergy = field("energy"), field("bioenergy")
+    systems, solar = field("energysystems"), field("solar")
+    named = make_organization(name="Bioenergy Institute")
+    for n in range(26):
+        organization = make_organization(name=f"Lab {n:02}", project_count=n % 3)
+        for k in range(n % 4 + 1):
+            make_participation(project_in(energy, acronym=f"E{n}x{k}"), organization)
+        if n % 3 == 0:
+            for k in range(n % 5 + 1):
+                make_participation(project_in(bioenergy, acronym=f"B{n}x{k}"), organization)
+        if n % 7 == 0:
+            make_participation(project_in(systems, solar, acronym=f"S{n}"), organization)
+    refresh_search(Organization.objects.values_list("pk", flat=True))
+    search = search_organizations(Organization.objects.all(), q)
+    assert len(search.alternatives[0][0].words[0]) == 3  # energy, bioenergy, energysystems
+    expected = list(
+        search.organizations.order_by("-search_rank", "name", "pk").values_list("slug", flat=True)
+    )
+    assert len(expected) == len(set(expected)) > 20
+    assert expected[0] == named.slug  # a name match first
+    assert found(client, q) + found(client, q, page=2) == expected[:40]
 
 
 def test_a_search_with_many_matches_is_counted_over_a_sample(client, db, monkeypatch):

@@ -16,6 +16,8 @@ from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from django_countries import countries
 
+from base.facets_html import facets_html
+
 register = template.Library()
 
 # What editors' Markdown may produce; everything else (script, style, event handlers,
@@ -146,3 +148,9 @@ def duration(value: timedelta | None) -> str:
         return ""
     now = timezone.now()
     return timesince(now - value, now)
+
+
+@register.simple_tag
+def facet_list(facets):
+    """{% facet_list facets %}: includes/facets.html, rendered in Python (base.facets_html)."""
+    return facets_html(facets)

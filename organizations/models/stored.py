@@ -72,6 +72,11 @@ class OrganizationSubject(models.Model):
         return self.organization.get_absolute_url()
 
 
+# A sample of a search's results is every step-th organization by id, the step a power of two
+# up to SAMPLE_MASK + 1 (organizations.facets): read from searchevidence_sample_idx.
+SAMPLE_MASK = 255
+
+
 class SearchEvidence(models.Model):
     """What search finds an organization by, one row per word (a stem): how many of its
     projects have the word in their subjects (acronym, title, keywords, fields of science,
@@ -120,6 +125,15 @@ class SearchEvidence(models.Model):
             # search.ranked_page of a one-word search: "WHERE word = %s ORDER BY rank DESC,
             # name, id LIMIT 20": the index's order, cut at the page, without the table.
             models.Index(fields=["word", "-rank", "organization"], name="searchevidence_rank_idx"),
+            # search: the facets' sample of a common word's results, "WHERE word IN (...) AND
+            # (organization_id & 255) IN (0, 32, ...)" (every 32nd organization by id), and
+            # facets.sample_step's count of a word's 256th: the sample's rows, not the word's.
+            models.Index(
+                "word",
+                models.F("organization").bitand(SAMPLE_MASK),
+                "organization",
+                name="searchevidence_sample_idx",
+            ),
         ]
 
     def __str__(self):

@@ -23,6 +23,7 @@ from django.db import connections
 from django.db.models import BooleanField, Case, F, FloatField, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 
+from organizations.models.stored import SAMPLE_MASK
 from organizations.search import postgresql, sqlite
 from organizations.search.evidence import TIER_RANKS, Tier, evidence_counts
 from organizations.search.expressions import TableSQL
@@ -92,9 +93,9 @@ class SearchResult(NamedTuple):
         )
 
     def size_bound(self, *, using="default") -> int | None:
-        """An upper bound of the number of matches, from the evidence index alone: per
-        alternative, the rows of its rarest positive word. None when an alternative has
-        none (a search for -word alone)."""
+        """About the number of matches at most, from the evidence index alone: per
+        alternative, the rows of its rarest positive word, counted exactly up to a limit and
+        estimated past it. None when an alternative has none (a search for -word alone)."""
         return matches_bound(self.alternatives, using=using)
 
 
@@ -122,17 +123,35 @@ def _backend(queryset):
     return postgresql if connections[queryset.db].vendor == "postgresql" else sqlite
 
 
+# matches_bound counts a word's rows up to EXACT_UP_TO; past it, it counts those of every
+# 256th organization (searchevidence_sample_idx: a 256th of the rows read) and multiplies:
+# counting the 32,000 rows of "battery" cost more than the sample's facets.
+EXACT_UP_TO = 2001
+
+
 def matches_bound(alternatives, *, using="default") -> int | None:
-    """An upper bound of the organizations `alternatives` match (SearchResult.size_bound),
-    in one query of index range counts."""
+    """About the number of organizations `alternatives` match at most
+    (SearchResult.size_bound): exact up to EXACT_UP_TO, estimated from the sample index past
+    it; one query."""
     words = [words for words in _positive_words(alternatives)]
     if not all(words):
         return None
     flat = list(dict.fromkeys(tuple(s) for stems in words for s in stems))
-    counts = [f"(SELECT count(*) FROM {EVIDENCE} WHERE word IN ({_placeholders(s)}))" for s in flat]
+    counts, params = [], []
+    for word_stems in flat:
+        in_word = f"word IN ({_placeholders(word_stems)})"
+        counts.append(
+            f"(SELECT count(*) FROM (SELECT 1 FROM {EVIDENCE} WHERE {in_word} LIMIT %s) AS w)"
+        )
+        counts.append(f"(SELECT count(*) FROM {EVIDENCE} WHERE {in_word} AND {SAMPLE_KEY} = 0)")
+        params += [*word_stems, EXACT_UP_TO, *word_stems]
     with connections[using].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(counts), [p for s in flat for p in s])
-        found = dict(zip(flat, cursor.fetchone(), strict=True))
+        cursor.execute("SELECT " + ", ".join(counts), params)
+        row = cursor.fetchone()
+    found = {}
+    for n, word_stems in enumerate(flat):
+        exact, sampled = row[2 * n], row[2 * n + 1]
+        found[word_stems] = exact if exact < EXACT_UP_TO else max(exact, sampled * SAMPLES)
     return sum(min(found[tuple(s)] for s in stems) for stems in words)
 
 
@@ -159,10 +178,20 @@ def _searched(terms, looked_up):
 # Which organizations match --------------------------------------------------------------
 
 EVIDENCE = "organizations_searchevidence"
-# A sample of the results is every SAMPLE-th organization by id (facets.py estimates counts
-# from it): the condition is repeated inside each evidence subquery, where it cuts the rows
-# read from the index, not only the organizations joined.
-IN_SAMPLE = "organization_id %% %s = 0"
+# A sample of the results is every step-th organization by id (facets.py estimates counts
+# from it): the condition is repeated inside each evidence subquery, where, for a step
+# dividing SAMPLES, it is a range of searchevidence_sample_idx (its expression written out,
+# as the index has it: SQLite matches it as written) and cuts the rows read from the index.
+SAMPLES = SAMPLE_MASK + 1
+SAMPLE_KEY = f"(organization_id & {SAMPLE_MASK:d})"
+
+
+def in_sample(step):
+    """SQL (and its parameters) keeping the evidence rows of every step-th organization."""
+    if SAMPLES % step:
+        return "organization_id %% %s = 0", [step]
+    keys = list(range(0, SAMPLES, step))
+    return f"{SAMPLE_KEY} IN ({_placeholders(keys)})", keys
 
 
 def _word_ids(word_stems, *, projects_only=False, own_text_only=False, sample=1):
@@ -175,8 +204,9 @@ def _word_ids(word_stems, *, projects_only=False, own_text_only=False, sample=1)
         sql += " AND tier >= %s"
         params.append(Tier.OWN_TEXT)
     if sample > 1:
-        sql += f" AND {IN_SAMPLE}"
-        params.append(sample)
+        sample_sql, sample_params = in_sample(sample)
+        sql += f" AND {sample_sql}"
+        params += sample_params
     return sql, params
 
 
@@ -214,6 +244,44 @@ def _term_ids(backend, term, sample=1):
 
 
 def _matches(backend, alternatives, sample=1):
+    negated = any(term.negated for terms in alternatives for term in terms)
+    if (len(alternatives) > 1 or negated) and all(_positive(terms) for terms in alternatives):
+        sql, params = _union_of_alternatives(backend, alternatives, sample)
+    else:
+        sql, params = _every_alternative(backend, alternatives, sample)
+    # A positive word's ids are the sample's already (_word_ids): said again of the
+    # organizations, the condition made PostgreSQL expect a two-hundredth of them and read
+    # them all (a hash join) rather than look the sample's up.
+    words = [[t for t in terms if not t.negated and not t.phrase] for terms in alternatives]
+    if sample > 1 and not all(words):
+        sql += " AND {table}.id %% %s = 0"
+        params.append(sample)
+    return TableSQL(sql, params, BooleanField())
+
+
+def _union_of_alternatives(backend, alternatives, sample):
+    """ "a b -c or d": the ids of each alternative (its positive terms' intersected, less its
+    negated terms') in one union, which the organizations are joined with: a condition per
+    alternative, ORed, was tested on every organization (14 ms for "cancer or tumour or
+    oncology" on 45,000), and so was a NOT IN beside an IN ("university -hospital").
+    Every alternative has a positive term: it comes first."""
+    parts, params = [], []
+    for terms in alternatives:
+        sets = []
+        for n, term in enumerate(sorted(terms, key=lambda term: term.negated)):
+            sql, term_params = _term_ids(backend, term, sample)
+            operator = "" if n == 0 else " EXCEPT " if term.negated else " INTERSECT "
+            sets.append(f"{operator}SELECT * FROM ({sql}) AS term{n}")
+            params += term_params
+        parts.append(f"SELECT * FROM ({''.join(sets)}) AS alternative{len(parts)}")
+    return "{table}.id IN (" + " UNION ".join(parts) + ")", params
+
+
+def _positive(terms):
+    return any(not term.negated for term in terms)
+
+
+def _every_alternative(backend, alternatives, sample):
     conditions, params = [], []
     for terms in alternatives:
         every = []
@@ -222,11 +290,7 @@ def _matches(backend, alternatives, sample=1):
             every.append(f"{{table}}.id {'NOT IN' if term.negated else 'IN'} ({sql})")
             params += term_params
         conditions.append("(" + " AND ".join(every) + ")")
-    sql = "(" + " OR ".join(conditions) + ")"
-    if sample > 1:
-        sql += " AND {table}.id %% %s = 0"
-        params.append(sample)
-    return TableSQL(sql, params, BooleanField())
+    return "(" + " OR ".join(conditions) + ")", params
 
 
 # How they rank ---------------------------------------------------------------------------
@@ -310,7 +374,38 @@ def _tier(backend, alternatives):
     )
 
 
+def one_word_stems(alternatives):
+    """The stems of a search ranked by its best evidence row (evidence.rank_of), else None:
+    a search of one word (negated words beside it allowed) or of one word per alternative
+    ("cancer or tumour", none negated), each word with all the stems it was widened to. Its
+    rank is the best of its rows': the tier, then the matching projects, of the stem that
+    ranks it highest (the aggregated rank would add one stem's tier to another's projects).
+    search.page reads its page in that order from the rank index."""
+    if any(term.phrase for terms in alternatives for term in terms):
+        return None
+    if len(alternatives) > 1 and any(term.negated for terms in alternatives for term in terms):
+        return None
+    stems = []
+    for terms in alternatives:
+        positive = [term for term in terms if not term.negated]
+        words = positive[0].stems() if len(positive) == 1 else []
+        if len(words) != 1:
+            return None
+        stems += words[0]
+    return sorted(set(stems))
+
+
+BEST_RANK_SQL = (
+    "(SELECT max(rank) FROM organizations_searchevidence"
+    " WHERE organization_id = {table}.id AND word IN (%s))"
+)
+
+
 def _rank(backend, alternatives):
+    stems = one_word_stems(alternatives)
+    if stems is not None:
+        sql = BEST_RANK_SQL % _placeholders(stems)
+        return Coalesce(TableSQL(sql, stems, FloatField()), Value(0.0))
     # Ties go to the organization with more projects in all: a stored figure, where a text
     # rank (ts_rank, bm25) would be computed for every match of a common word.
     importance = F("project_count") / (F("project_count") + Value(1.0))
