@@ -87,6 +87,20 @@ def test_the_card_says_why_it_matched(client, oncology):
     assert "Matched: 3 projects on oncology" in response.text
 
 
+def test_a_short_name_that_matches_is_said_to_be_the_name(client, oncology):
+    """CORDIS's short name is often the English name of an organization whose name is in
+    its own language: it ranks as a name, and the card says so."""
+    polish = make_organization(
+        name="Narodowy Instytut Onkologii", short_name="National Institute of Oncology"
+    )
+    make_participation(project_in(FieldOfScience.objects.get(title="oncology")), polish)
+    refresh_search([polish.pk])
+
+    response = results(client, "oncology")
+    why = {o.slug: o.why_matched for o in response.context["object_list"]}
+    assert why[polish.slug] == "name · 1 project on oncology"
+
+
 def test_typos_and_accents_find_project_evidence(client, oncology):
     assert oncology["three"].slug in found(client, "oncolgy")
     assert oncology["three"].slug in found(client, "óncology")

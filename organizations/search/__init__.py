@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce, Greatest, Least
 
 from organizations.models.stored import SAMPLE_MASK
 from organizations.search import postgresql, sqlite
-from organizations.search.evidence import TIER_RANKS, Tier, evidence_counts
+from organizations.search.evidence import NAME_FIELDS, TIER_RANKS, Tier, evidence_counts
 from organizations.search.expressions import TableSQL
 from organizations.search.query import MAX_TERMS, Query, Term, read_query
 from organizations.search.words import (
@@ -428,7 +428,9 @@ def why_matched(result: SearchResult, organizations, *, using="default"):
     counts = evidence_counts([o.pk for o in organizations], all_stems, using=using)
     for organization in organizations:
         reasons = []
-        name_stems = stems(organization.name)
+        # The names a search ranks as a name match (evidence.NAME_FIELDS): a short name in
+        # English ("National Research Institute of Oncology") counts as one.
+        name_stems = stems(" ".join(getattr(organization, f) or "" for f in NAME_FIELDS))
         positive = [t for terms in result.alternatives for t in terms if not t.negated]
         if any(set(s) & name_stems for t in positive for s in t.stems()):
             reasons.append("name")
