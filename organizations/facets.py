@@ -134,18 +134,20 @@ def facets(filterset, request):
         chosen = bool(data.get("sme"))
         url = with_params(params, sme=[] if chosen else ["on"])
         groups.append(Facet("sme", "Size", [FacetValue("SME", smes, chosen, url, step > 1)]))
+    # The subjects' own sample: the count above stays exact when only they are sampled.
+    subject_step = step
     if step > 1:
         # Each organization has a score of subjects to group: half the sample is enough.
-        step *= SUBJECT_SAMPLE_SHARE
-        results = filterset.results(step)
+        subject_step = step * SUBJECT_SAMPLE_SHARE
+        results = filterset.results(subject_step)
     elif count > SUBJECT_EXACT_MAX and filterset.search.alternatives:
         # A search's subject sample (as sampled() has it, with a power of two) read from
         # the evidence's sample index, whose statistics tell the planner its size: with
         # MOD(id, step) it expected one organization and sorted HORIZON's 23,000 subjects of
         # "oncology" (30 ms) rather than hash them (12 ms).
-        step = min(1 << (-(-count // SUBJECT_EXACT_MAX) - 1).bit_length(), SAMPLES)
-        results = filterset.results(step)
-    groups += subject_facets(results, count, data, params, step=step)
+        subject_step = min(1 << (-(-count // SUBJECT_EXACT_MAX) - 1).bit_length(), SAMPLES)
+        results = filterset.results(subject_step)
+    groups += subject_facets(results, count, data, params, step=subject_step)
     if 0 < count <= KEYWORD_FACET_MAX_RESULTS:
         keywords = top_keywords(filterset.qs, params, data.get("keyword"))
         groups.append(Facet("keyword", "Top project keywords", keywords))

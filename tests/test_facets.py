@@ -255,6 +255,9 @@ def test_a_search_past_the_threshold_estimates_its_subjects_from_a_sample(
     assert len(found) > 1
     field = dict(_by_name(response))["field"]
     assert all(value.estimated for value in field.values)
+    # The number of results was counted, not sampled: it does not say "about".
+    assert not response.context["count_estimated"]
+    assert f"{len(found)} organizations" in response.text
     sampled = [pk for pk in found if pk % 2 == 0]
     medicine = OrganizationSubject.objects.filter(organization__in=sampled, code="/21").count()
     assert [v.count for v in field.values if v.label == "medical and health sciences"] == (
