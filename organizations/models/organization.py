@@ -30,6 +30,8 @@ ORGANIZATION_IMPORTED_FIELDS += ["sme", "street", "post_code", "nuts_code", "lat
 # What includes/organization_card.html shows: the lists read these columns only.
 CARD_FIELDS = [
     "name",
+    "legal_name",  # with the short name: the names a search matches (search/why.py)
+    "short_name",
     "slug",
     "status",
     "curation",  # a drafted tagline is for staff only (sees_drafted_text)
