@@ -309,3 +309,37 @@ def test_create_editor_refuses_a_missing_or_weak_password(monkeypatch, password,
 
     # No half-made account is left behind, to be "made editor" later without a password.
     assert not get_user_model().objects.filter(username="carol").exists()
+
+
+def test_create_editor_without_a_terminal_or_a_migrated_database_says_what_to_do(tmp_path):
+    """Run from a script, with no terminal to ask for the password on, or on a new database:
+    a message that says what to do, not a traceback, and no account made."""
+    database = f"sqlite:///{tmp_path / 'portal.sqlite3'}"
+    command = ["manage.py", "create_editor", "dave"]
+
+    unmigrated = run(*command, DATABASE_URL=database)
+    assert unmigrated.returncode == 1
+    assert "is not migrated" in unmigrated.stderr and "Traceback" not in unmigrated.stderr
+
+    assert run("manage.py", "migrate", "--noinput", DATABASE_URL=database).returncode == 0
+    env = {name: value for name, value in os.environ.items() if not name.startswith("EDITOR_")}
+    scripted = subprocess.run(
+        [sys.executable, *command],
+        cwd=settings.BASE_DIR,
+        env={**env, "DJANGO_SETTINGS_MODULE": "portal.settings", "DATABASE_URL": database},
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,  # no controlling terminal: getpass reads stdin, at its end
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert scripted.returncode == 1
+    assert "EDITOR_PASSWORD" in scripted.stderr and "Traceback" not in scripted.stderr
+    check = run(
+        "manage.py",
+        "shell",
+        "-c",
+        "from django.contrib.auth.models import User; print(User.objects.count())",
+        DATABASE_URL=database,
+    )
+    assert check.stdout.strip().endswith("0")

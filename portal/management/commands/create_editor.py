@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from base.database import require_migrated
 from portal.roles import make_editor
 
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, username, email, noinput, **options):
+        require_migrated()
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         created = user is None
@@ -47,8 +49,15 @@ class Command(BaseCommand):
             if not password:
                 raise CommandError("Set EDITOR_PASSWORD when using --noinput.")
         else:
-            password = getpass.getpass("Password: ")
-            if password != getpass.getpass("Password (again): "):
+            try:
+                password = getpass.getpass("Password: ")
+                again = getpass.getpass("Password (again): ")
+            except EOFError:  # no terminal to ask on, and nothing typed (a script, cron)
+                raise CommandError(
+                    "No password was typed (is there a terminal?): set EDITOR_PASSWORD and "
+                    "use --noinput."
+                ) from None
+            if password != again:
                 raise CommandError("The two passwords differ.")
         try:
             validate_password(password, user)
