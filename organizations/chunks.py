@@ -22,6 +22,11 @@ SPARSE_CHUNK = CHUNK
 SPARSE_CHUNK_SQLITE = 900
 
 
+def sparse_chunk_size() -> int:
+    """Organizations per sparse round on this database."""
+    return SPARSE_CHUNK if connection.vendor == "postgresql" else SPARSE_CHUNK_SQLITE
+
+
 def organization_chunks(organization_pks) -> Iterator[tuple[list[int], Q]]:
     """Yield (sorted pks, a filter on a participation's organization that chooses them).
 
@@ -31,7 +36,7 @@ def organization_chunks(organization_pks) -> Iterator[tuple[list[int], Q]]:
     by their pks: a range would read the participations and classifications of all the
     organizations in it, and their cost would be the whole table's, however few chosen.
     """
-    sparse_chunk = SPARSE_CHUNK if connection.vendor == "postgresql" else SPARSE_CHUNK_SQLITE
+    sparse_chunk = sparse_chunk_size()
     pks = sorted(set(organization_pks))
     start = 0
     while start < len(pks):

@@ -387,11 +387,9 @@ def test_a_newer_dump_rewrites_only_the_subjects_and_evidence_rows_that_differ(t
 
 
 def test_organization_chunks_choose_dense_pks_by_range_and_sparse_ones_by_pk():
-    from django.db import connection
+    from organizations.chunks import CHUNK, organization_chunks, sparse_chunk_size
 
-    from organizations.chunks import CHUNK, SPARSE_CHUNK, SPARSE_CHUNK_SQLITE, organization_chunks
-
-    sparse_chunk = SPARSE_CHUNK if connection.vendor == "postgresql" else SPARSE_CHUNK_SQLITE
+    sparse_chunk = sparse_chunk_size()
 
     dense = list(organization_chunks(range(1, CHUNK + 11)))
     assert [len(chunk) for chunk, _ in dense] == [CHUNK, 10]
