@@ -358,6 +358,34 @@ def test_search_reads_the_stems_stored_for_the_projects_an_import_did_not_change
     assert "zzmarked" not in ProjectStems.objects.get(project_id=unchanged).stems
 
 
+def test_members_of_a_project_whose_stored_stems_disagree_are_counted_whole(tmp_path):
+    """A newer dump moves the evidence of a changed project's members by the stems it gained
+    and lost since the stems stored for it. Where those stems say it lost a stem that its
+    members have no row of, the shift cannot be trusted: they are counted whole, and come out
+    as a full refresh gives (not an import failing on a count below zero)."""
+    from organizations.models import SearchEvidence
+    from organizations.search.evidence import refresh_search
+
+    before, after = first_import_and_newer_dump(tmp_path)
+    columns = ["euroSciVocCode"]
+    old = rows_by_project(before, "euroSciVoc.csv", columns)
+    new = rows_by_project(after, "euroSciVoc.csv", columns)
+    reclassified = [p for p in old if old[p] != new.get(p)]
+    assert reclassified
+    stored = ProjectStems.objects.filter(project__cordis_id__in=reclassified)
+    for stems in stored:
+        stems.stems += " zzgone"
+        stems.save()
+
+    import_cordis(after)
+
+    imported = set(SearchEvidence.objects.values_list("organization", "word", "projects", "rank"))
+    refresh_search(list(Organization.objects.values_list("pk", flat=True)))
+    refreshed = set(SearchEvidence.objects.values_list("organization", "word", "projects", "rank"))
+    assert imported == refreshed
+    assert not SearchEvidence.objects.filter(word="zzgone").exists()
+
+
 def test_a_newer_dump_rewrites_only_the_subjects_and_evidence_rows_that_differ(tmp_path):
     """Of the organizations recounted, the rows that come out as stored are left alone (their
     pks stay): only those that differ are deleted and written."""

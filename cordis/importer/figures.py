@@ -13,6 +13,7 @@ from organizations.chunks import recount_in_rounds
 from organizations.curation import after_data_change
 from organizations.models import FiguresSource, Organization
 from organizations.search.evidence import refresh_search
+from organizations.search.reimport import shift_search
 from organizations.sections.stored import store_sections
 from organizations.stats import refresh_figures
 from organizations.subjects import store_subjects
@@ -92,11 +93,12 @@ def refresh_after_import(writer, result, progress):
         f"computed sections: {result.sections_refreshed:,} organizations ({elapsed:.1f} s)"
     )
     started = time.monotonic()
-    # What their projects are about, for search; and the words of their own names.
-    searched = refresh_search(
-        recounted(writer, "search") | writer.organizations_changed,
-        projects_changed=writer.projects_changed_in["search"],
-    )
+    # What their projects are about, for search; and the words of their own names. The
+    # members of a project whose subjects alone changed have their rows moved by the stems
+    # it gained or lost; those with a new participation or a changed name are counted whole.
+    whole = set(writer.joined_organizations) | writer.organizations_changed
+    shifted, distrusted = shift_search(writer.projects_changed_in["search"], counted_whole=whole)
+    searched = len(shifted) + refresh_search(whole | distrusted, projects_changed=set())
     progress.line(f"search: {searched:,} organizations ({time.monotonic() - started:.1f} s)")
 
 
