@@ -14,10 +14,12 @@ from organizations.models.choices import (
 )
 from organizations.models.narrative import AnalysisNote, Capability, ExpertiseArea
 from organizations.models.organization import (
-    CARD_FIELDS,
     ORGANIZATION_IMPORTED_FIELDS,
     PROFILE_PROJECTS,
     Organization,
+)
+from organizations.models.querysets import (
+    CARD_FIELDS,
     OrganizationQuerySet,
     editors_lists,
     sees_drafted_text,
