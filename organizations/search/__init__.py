@@ -241,7 +241,7 @@ def _union_of_alternatives(backend, alternatives, sample):
             sets.append(f"{operator}SELECT * FROM ({sql}) AS term{n}")
             params += term_params
         parts.append(f"SELECT * FROM ({''.join(sets)}) AS alternative{len(parts)}")
-    return "{table}.id IN (" + " UNION ".join(parts) + ")", params
+    return backend.id_in([" UNION ".join(parts)]), params
 
 
 def _positive(terms):
@@ -251,11 +251,11 @@ def _positive(terms):
 def _every_alternative(backend, alternatives, sample):
     conditions, params = [], []
     for terms in alternatives:
-        every = []
-        for term in terms:
-            sql, term_params = _term_ids(backend, term, sample)
-            every.append(f"{{table}}.id {'NOT IN' if term.negated else 'IN'} ({sql})")
-            params += term_params
+        positive = [_term_ids(backend, term, sample) for term in terms if not term.negated]
+        negated = [_term_ids(backend, term, sample) for term in terms if term.negated]
+        every = [backend.id_in([sql for sql, _ in positive])] if positive else []
+        every += [f"{{table}}.id NOT IN ({sql})" for sql, _ in negated]
+        params += [param for _, term_params in positive + negated for param in term_params]
         conditions.append("(" + " AND ".join(every) + ")")
     return "(" + " OR ".join(conditions) + ")", params
 

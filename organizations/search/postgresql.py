@@ -22,6 +22,17 @@ def term_query(term):
     return "(" + " && ".join(parts) + ")", params
 
 
+def id_in(selects):
+    """SQL keeping the organizations whose id every one of `selects` returns. An array, not
+    IN: for IN, PostgreSQL hashed every organization (an index scan of all 23,270 on
+    HORIZON, 5 to 12 ms) to join a few hundred results; an array of unknown length it looks
+    up by primary key, result by result (2 to 5 ms). One array, intersected: with an array
+    per word, the index was searched for every pair of their ids (1,003 x 368 for "hydrogen
+    aviation", 20 ms)."""
+    ids = " INTERSECT ".join(f"SELECT * FROM ({sql}) AS ids{n}" for n, sql in enumerate(selects))
+    return f"{{table}}.id = ANY(ARRAY({ids}))"
+
+
 # The column of own_ids() that holds the organization's id.
 ID = "id"
 
