@@ -80,14 +80,15 @@ class SearchResult(NamedTuple):
     terms_left_out: int  # words or phrases past MAX_TERMS, not searched for
     alternatives: list = []  # of lists of SearchedTerm, for why_matched
 
-    def matching(self, queryset: QuerySet, sample: int = 1) -> QuerySet:
+    def matching(self, queryset: QuerySet, sample: int = 1, *, by_id=True) -> QuerySet:
         """`queryset` (the one searched, or it filtered further) cut to the matches, with
         the search_rank alias; with `sample`, to every sample-th of them by id (facets.py
-        estimates from it)."""
+        estimates from it). by_id=False when other filters narrow `queryset`: PostgreSQL
+        may then start from them (postgresql.id_in)."""
         if not self.alternatives:
             return _nothing(queryset) if self.organizations.query.is_empty() else queryset
         backend = _backend(queryset)
-        return queryset.filter(_matches(backend, self.alternatives, sample)).alias(
+        return queryset.filter(_matches(backend, self.alternatives, sample, by_id)).alias(
             search_rank=_rank(backend, self.alternatives)
         )
 
@@ -210,12 +211,12 @@ def _term_ids(backend, term, sample=1):
     return sql, params
 
 
-def _matches(backend, alternatives, sample=1):
+def _matches(backend, alternatives, sample=1, by_id=True):
     negated = any(term.negated for terms in alternatives for term in terms)
     if (len(alternatives) > 1 or negated) and all(_positive(terms) for terms in alternatives):
-        sql, params = _union_of_alternatives(backend, alternatives, sample)
+        sql, params = _union_of_alternatives(backend, alternatives, sample, by_id)
     else:
-        sql, params = _every_alternative(backend, alternatives, sample)
+        sql, params = _every_alternative(backend, alternatives, sample, by_id)
     # A positive word's ids are the sample's already (_word_ids): said again of the
     # organizations, the condition made PostgreSQL expect a two-hundredth of them and read
     # them all (a hash join) rather than look the sample's up.
@@ -226,7 +227,7 @@ def _matches(backend, alternatives, sample=1):
     return TableSQL(sql, params, BooleanField())
 
 
-def _union_of_alternatives(backend, alternatives, sample):
+def _union_of_alternatives(backend, alternatives, sample, by_id):
     """ "a b -c or d": the ids of each alternative (its positive terms' intersected, less its
     negated terms') in one union, which the organizations are joined with: a condition per
     alternative, ORed, was tested on every organization (14 ms for "cancer or tumour or
@@ -241,19 +242,19 @@ def _union_of_alternatives(backend, alternatives, sample):
             sets.append(f"{operator}SELECT * FROM ({sql}) AS term{n}")
             params += term_params
         parts.append(f"SELECT * FROM ({''.join(sets)}) AS alternative{len(parts)}")
-    return backend.id_in([" UNION ".join(parts)]), params
+    return backend.id_in([" UNION ".join(parts)], by_id=by_id), params
 
 
 def _positive(terms):
     return any(not term.negated for term in terms)
 
 
-def _every_alternative(backend, alternatives, sample):
+def _every_alternative(backend, alternatives, sample, by_id):
     conditions, params = [], []
     for terms in alternatives:
         positive = [_term_ids(backend, term, sample) for term in terms if not term.negated]
         negated = [_term_ids(backend, term, sample) for term in terms if term.negated]
-        every = [backend.id_in([sql for sql, _ in positive])] if positive else []
+        every = [backend.id_in([sql for sql, _ in positive], by_id=by_id)] if positive else []
         every += [f"{{table}}.id NOT IN ({sql})" for sql, _ in negated]
         params += [param for _, term_params in positive + negated for param in term_params]
         conditions.append("(" + " AND ".join(every) + ")")

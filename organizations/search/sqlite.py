@@ -23,8 +23,9 @@ def term_query(term):
     )
 
 
-def id_in(selects):
-    """SQL keeping the organizations whose id every one of `selects` returns."""
+def id_in(selects, *, by_id=True):
+    """SQL keeping the organizations whose id every one of `selects` returns (by_id is
+    PostgreSQL's: SQLite plans IN as it needs)."""
     return " AND ".join(f"{{table}}.id IN ({sql})" for sql in selects)
 
 
