@@ -238,8 +238,9 @@ SUBJECT_EXACT_MAX = 1000
 # SUBJECT_EXACT_PROJECTS projects of theirs (the sum of their project_count), over a
 # sample past either. The work is the results' subject rows, which grow with their
 # projects (one to three rows a project, fewer the busier the organization: 35 on average
-# among HORIZON's 1,325 of "oncology", of 25 projects): 1,000 busy organizations were 30,000
-# rows to group (15 to 35 ms with the machine busy), where 6,000 projects are about 7,000.
+# among HORIZON's 1,325 of "oncology", of 25 projects): under 1,000 busy organizations
+# were up to 39,000 rows to group (15 to 35 ms with the machine busy), where 6,000 projects
+# are 7,000 to 11,000.
 SUBJECT_EXACT_PROJECTS = 6000
 
 
