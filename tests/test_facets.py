@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from organizations import facets as organization_facets
 from organizations.models import Organization, OrganizationSubject
+from organizations.stats import refresh_figures
 from organizations.subjects import field_levels, refresh_subjects
 from projects.models import FieldOfScience, ProgrammePart, Project, ProjectProgrammePart, Topic
 from tests.factories import make_organization, make_participation, make_project
@@ -263,6 +264,45 @@ def test_a_search_past_the_threshold_estimates_its_subjects_from_a_sample(
     assert [v.count for v in field.values if v.label == "medical and health sciences"] == (
         [2 * medicine] if medicine else []
     )
+
+
+def test_a_search_of_few_busy_organizations_estimates_its_subjects_from_a_sample(
+    client, world, monkeypatch
+):
+    # Two results, under SUBJECT_EXACT_MAX, but with 5 projects past SUBJECT_EXACT_PROJECTS
+    # (3): their subject rows are what costs, so the subjects are sampled (every second
+    # organization by id: the power of two that brings 5 projects within 3), said "about".
+    monkeypatch.setattr(organization_facets, "SUBJECT_EXACT_PROJECTS", 3)
+    refresh_figures(Organization.objects.all())
+    response = client.get(ORGANIZATIONS, {"q": "oncology"})
+    found = response.context["object_list"]
+    assert sorted(o.name for o in found) == [
+        "Both Ways",
+        "Onco Institute",
+    ]  # made one after the other
+    assert sum(o.project_count for o in found) == 5
+    (sampled,) = [o.pk for o in found if o.pk % 2 == 0]
+    assert not response.context["count_estimated"]
+    assert "2 organizations" in response.text
+    fields = dict(_by_name(response))["field"].values
+    assert fields and all(value.estimated for value in fields)
+    expected = OrganizationSubject.objects.filter(organization=sampled, kind="field")
+    assert {(v.label, v.count) for v in fields} == {
+        (FieldOfScience.objects.get(code=s.code).title, 2) for s in expected
+    }
+
+
+@pytest.mark.parametrize(
+    "count, projects, step",
+    [(1000, 6000, 1), (1001, 0, 2), (10, 6001, 2), (10, 18001, 4), (3000, 100, 4)],
+)
+def test_the_subject_sample_step_keeps_results_and_their_projects_within_the_thresholds(
+    count, projects, step
+):
+    assert organization_facets.SUBJECT_EXACT_MAX == 1000
+    assert organization_facets.SUBJECT_EXACT_PROJECTS == 6000
+    assert organization_facets.subject_step_of(count, projects) == step
+    assert organization_facets.subject_step_of(10**9, 0) == organization_facets.SAMPLES
 
 
 @pytest.mark.parametrize(

@@ -80,14 +80,15 @@ class SearchResult(NamedTuple):
     terms_left_out: int  # words or phrases past MAX_TERMS, not searched for
     alternatives: list = []  # of lists of SearchedTerm, for why_matched
 
-    def matching(self, queryset: QuerySet, sample: int = 1) -> QuerySet:
+    def matching(self, queryset: QuerySet, sample: int = 1, *, by_id=True) -> QuerySet:
         """`queryset` (the one searched, or it filtered further) cut to the matches, with
         the search_rank alias; with `sample`, to every sample-th of them by id (facets.py
-        estimates from it)."""
+        estimates from it). by_id=False when other filters narrow `queryset`: PostgreSQL
+        may then start from them (postgresql.id_in)."""
         if not self.alternatives:
             return _nothing(queryset) if self.organizations.query.is_empty() else queryset
         backend = _backend(queryset)
-        return queryset.filter(_matches(backend, self.alternatives, sample)).alias(
+        return queryset.filter(_matches(backend, self.alternatives, sample, by_id)).alias(
             search_rank=_rank(backend, self.alternatives)
         )
 
@@ -120,38 +121,6 @@ def search_organizations(queryset: QuerySet, q: str | None) -> SearchResult:
 
 def _backend(queryset):
     return postgresql if connections[queryset.db].vendor == "postgresql" else sqlite
-
-
-# matches_bound counts a word's rows up to EXACT_UP_TO; past it, it counts those of every
-# 256th organization (searchevidence_sample_idx: a 256th of the rows read) and multiplies:
-# counting the 32,000 rows of "battery" cost more than the sample's facets.
-EXACT_UP_TO = 2001
-
-
-def matches_bound(alternatives, *, using="default") -> int | None:
-    """About the number of organizations `alternatives` match at most
-    (SearchResult.size_bound): exact up to EXACT_UP_TO, estimated from the sample index past
-    it; one query."""
-    words = [words for words in _positive_words(alternatives)]
-    if not all(words):
-        return None
-    flat = list(dict.fromkeys(tuple(s) for stems in words for s in stems))
-    counts, params = [], []
-    for word_stems in flat:
-        in_word = f"word IN ({_placeholders(word_stems)})"
-        counts.append(
-            f"(SELECT count(*) FROM (SELECT 1 FROM {EVIDENCE} WHERE {in_word} LIMIT %s) AS w)"
-        )
-        counts.append(f"(SELECT count(*) FROM {EVIDENCE} WHERE {in_word} AND {SAMPLE_KEY} = 0)")
-        params += [*word_stems, EXACT_UP_TO, *word_stems]
-    with connections[using].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(counts), params)
-        row = cursor.fetchone()
-    found = {}
-    for n, word_stems in enumerate(flat):
-        exact, sampled = row[2 * n], row[2 * n + 1]
-        found[word_stems] = exact if exact < EXACT_UP_TO else max(exact, sampled * SAMPLES)
-    return sum(min(found[tuple(s)] for s in stems) for stems in words)
 
 
 def _nothing(queryset):
@@ -242,12 +211,12 @@ def _term_ids(backend, term, sample=1):
     return sql, params
 
 
-def _matches(backend, alternatives, sample=1):
+def _matches(backend, alternatives, sample=1, by_id=True):
     negated = any(term.negated for terms in alternatives for term in terms)
     if (len(alternatives) > 1 or negated) and all(_positive(terms) for terms in alternatives):
-        sql, params = _union_of_alternatives(backend, alternatives, sample)
+        sql, params = _union_of_alternatives(backend, alternatives, sample, by_id)
     else:
-        sql, params = _every_alternative(backend, alternatives, sample)
+        sql, params = _every_alternative(backend, alternatives, sample, by_id)
     # A positive word's ids are the sample's already (_word_ids): said again of the
     # organizations, the condition made PostgreSQL expect a two-hundredth of them and read
     # them all (a hash join) rather than look the sample's up.
@@ -258,7 +227,7 @@ def _matches(backend, alternatives, sample=1):
     return TableSQL(sql, params, BooleanField())
 
 
-def _union_of_alternatives(backend, alternatives, sample):
+def _union_of_alternatives(backend, alternatives, sample, by_id):
     """ "a b -c or d": the ids of each alternative (its positive terms' intersected, less its
     negated terms') in one union, which the organizations are joined with: a condition per
     alternative, ORed, was tested on every organization (14 ms for "cancer or tumour or
@@ -273,21 +242,21 @@ def _union_of_alternatives(backend, alternatives, sample):
             sets.append(f"{operator}SELECT * FROM ({sql}) AS term{n}")
             params += term_params
         parts.append(f"SELECT * FROM ({''.join(sets)}) AS alternative{len(parts)}")
-    return "{table}.id IN (" + " UNION ".join(parts) + ")", params
+    return backend.id_in([" UNION ".join(parts)], by_id=by_id), params
 
 
 def _positive(terms):
     return any(not term.negated for term in terms)
 
 
-def _every_alternative(backend, alternatives, sample):
+def _every_alternative(backend, alternatives, sample, by_id):
     conditions, params = [], []
     for terms in alternatives:
-        every = []
-        for term in terms:
-            sql, term_params = _term_ids(backend, term, sample)
-            every.append(f"{{table}}.id {'NOT IN' if term.negated else 'IN'} ({sql})")
-            params += term_params
+        positive = [_term_ids(backend, term, sample) for term in terms if not term.negated]
+        negated = [_term_ids(backend, term, sample) for term in terms if term.negated]
+        every = [backend.id_in([sql for sql, _ in positive], by_id=by_id)] if positive else []
+        every += [f"{{table}}.id NOT IN ({sql})" for sql, _ in negated]
+        params += [param for _, term_params in positive + negated for param in term_params]
         conditions.append("(" + " AND ".join(every) + ")")
     return "(" + " OR ".join(conditions) + ")", params
 
@@ -417,5 +386,6 @@ def _placeholders(values):
 
 
 # The ranked page reads this module's rank and matches: imported once they are defined.
+from organizations.search.bound import matches_bound  # noqa: E402
 from organizations.search.page import ranked_page  # noqa: E402
 from organizations.search.why import why_matched  # noqa: E402

@@ -22,6 +22,23 @@ def term_query(term):
     return "(" + " && ".join(parts) + ")", params
 
 
+def id_in(selects, *, by_id=True):
+    """SQL keeping the organizations whose id every one of `selects` returns.
+
+    by_id: as one array of their ids, intersected, not IN. For IN, PostgreSQL hashed every
+    organization (an index scan of all 23,270 on HORIZON, 5 to 12 ms) to join a few
+    hundred results; an array of unknown length it looks up by primary key, result by
+    result (2 to 5 ms). One array: with an array per term, the index was searched for every
+    pair of their ids (1,003 x 368 for "hydrogen aviation", 20 ms). Not by_id (other filters
+    narrow the organizations): IN, which lets PostgreSQL start from the filters' index
+    (organization_facets_idx: the 27 German universities of "university" rather than its
+    1,145 results one by one)."""
+    if not by_id:
+        return " AND ".join(f"{{table}}.id IN ({sql})" for sql in selects)
+    ids = " INTERSECT ".join(f"SELECT * FROM ({sql}) AS ids{n}" for n, sql in enumerate(selects))
+    return f"{{table}}.id = ANY(ARRAY({ids}))"
+
+
 # The column of own_ids() that holds the organization's id.
 ID = "id"
 

@@ -23,6 +23,12 @@ def term_query(term):
     )
 
 
+def id_in(selects, *, by_id=True):
+    """SQL keeping the organizations whose id every one of `selects` returns (by_id is
+    PostgreSQL's: SQLite plans IN as it needs)."""
+    return " AND ".join(f"{{table}}.id IN ({sql})" for sql in selects)
+
+
 # None: own_ids() is not narrowed to candidates (search._term_ids). FTS5 answers
 # "rowid IN (...)" beside MATCH one rowid at a time: a phrase of two common words took 2 s.
 ID = None

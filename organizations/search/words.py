@@ -272,7 +272,9 @@ def _look_up_postgresql(connection, typed):
 
 def _look_up_sqlite(connection, typed):
     # One query for every word: whether it is known, the known words containing it (the
-    # trigram index answers LIKE), and the known words sharing most trigrams with it.
+    # trigram index answers LIKE), and, for a word not known, the known words sharing most
+    # trigrams with it. A known word's near words have LIMIT 0, which SQLite reads as
+    # "nothing to do": ranking every word sharing a trigram took 2 to 7 ms a word.
     parts, params = [], []
     folded = [fold(word) for word in typed]
     for n, word in enumerate(folded):
@@ -281,11 +283,13 @@ def _look_up_sqlite(connection, typed):
             "SELECT * FROM (SELECT %s, 'wider', word FROM organizations_searchword_trigrams"
             " WHERE word LIKE %s AND word <> %s ORDER BY length(word), word LIMIT %s)",
             "SELECT * FROM (SELECT %s, 'near', word FROM organizations_searchword_trigrams"
-            " WHERE organizations_searchword_trigrams MATCH %s ORDER BY rank LIMIT %s)",
+            " WHERE organizations_searchword_trigrams MATCH %s ORDER BY rank LIMIT"
+            " (SELECT CASE WHEN EXISTS (SELECT 1 FROM organizations_searchword WHERE word = %s)"
+            " THEN 0 ELSE %s END))",
         ]
         wider_pattern = f"%{word}%" if len(word) >= WIDEN_FROM else ""
         grams = " OR ".join(f'"{gram}"' for gram in sorted(_trigrams(word)) if " " not in gram)
-        params += [n, word, n, wider_pattern, word, MAX_WIDER, n, grams, NEAR_CANDIDATES]
+        params += [n, word, n, wider_pattern, word, MAX_WIDER, n, grams, word, NEAR_CANDIDATES]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
