@@ -93,12 +93,17 @@ def refresh_after_import(writer, result, progress):
         f"computed sections: {result.sections_refreshed:,} organizations ({elapsed:.1f} s)"
     )
     started = time.monotonic()
-    # What their projects are about, for search; and the words of their own names. The
-    # members of a project whose subjects alone changed have their rows moved by the stems
-    # it gained or lost; those with a new participation or a changed name are counted whole.
+    # What their projects are about, for search; and the words of their own names. After a
+    # newer dump, the members of a project whose subjects alone changed have their rows
+    # moved by the stems it gained or lost; those with a new participation or a changed row
+    # are counted whole. A first import (a bulk load) has nothing to move: all counted.
     whole = set(writer.joined_organizations) | writer.organizations_changed
-    shifted, distrusted = shift_search(writer.projects_changed_in["search"], counted_whole=whole)
-    searched = len(shifted) + refresh_search(whole | distrusted, projects_changed=set())
+    changed = writer.projects_changed_in["search"]
+    if writer.bulk:
+        searched = refresh_search(recounted(writer, "search") | whole, projects_changed=changed)
+    else:
+        shifted, distrusted = shift_search(changed, counted_whole=whole)
+        searched = len(shifted) + refresh_search(whole | distrusted, projects_changed=set())
     progress.line(f"search: {searched:,} organizations ({time.monotonic() - started:.1f} s)")
 
 
