@@ -2,6 +2,7 @@ import csv
 import json
 import logging
 from contextlib import suppress
+from dataclasses import replace
 from html import unescape
 from itertools import chain, islice
 from typing import NamedTuple
@@ -65,18 +66,29 @@ class OrganizationListView(FilteredListView):
         return context
 
     def paginate_queryset(self, queryset, page_size):
-        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
-        if self.facets is not None and self.facets.count and self.filterset.sort == "relevance":
-            # The same order as the queryset's, read without a lookup per result.
-            start = (page.number - 1) * page_size
-            page.object_list = object_list = ranked_page(
-                self.filterset.search,
-                queryset,
-                start,
-                start + page_size,
-                filtered=self.filterset.filtered(),
-            )
-        return paginator, page, object_list, is_paginated
+        paginator, page, _, _ = super().paginate_queryset(queryset, page_size)
+        page.object_list = self.page_rows(queryset, page)
+        if not page.object_list and page.number > 1 and self.facets and self.facets.estimated:
+            # A count estimated from a sample can exceed the real one, and its last pages
+            # be empty: there, count the results (only there) and show the real last page.
+            self.facets = replace(self.facets, count=queryset.count(), estimated=False)
+            paginator = self.get_paginator(queryset, page_size)  # it takes the new count
+            page = paginator.get_page(paginator.num_pages)
+            page.object_list = self.page_rows(queryset, page)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def page_rows(self, queryset, page):
+        if self.facets is None or not self.facets.count or self.filterset.sort != "relevance":
+            return list(page.object_list)
+        # The same order as the queryset's, read without a lookup per result.
+        start = (page.number - 1) * page.paginator.per_page
+        return ranked_page(
+            self.filterset.search,
+            queryset,
+            start,
+            start + page.paginator.per_page,
+            filtered=self.filterset.filtered(),
+        )
 
 
 # Export ------------------------------------------------------------------------------------

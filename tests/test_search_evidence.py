@@ -261,6 +261,37 @@ def test_a_widened_word_ranks_by_its_best_stem_page_after_page(client, db, q):
     assert found(client, q) + found(client, q, page=2) == expected[:40]
 
 
+def test_past_the_real_last_page_of_an_estimated_count_the_last_page_shows(client, db, monkeypatch):
+    """A count estimated from a sample (every fourth organization by id here) can exceed the
+    real one; a page past the real last page shows that page, counted exactly, not an empty
+    page under "about 120 organizations"."""
+    from organizations import facets
+
+    for n in range(120):
+        organization = make_organization(name=f"Lab {n:03}")
+        if organization.pk % 4 == 0 or n < 10:  # the sample holds 30, the results 40
+            organization.name = f"Robotics Lab {n:03}"
+            organization.save()
+    real = Organization.objects.filter(name__startswith="Robotics").count()
+    monkeypatch.setattr(facets, "SAMPLE_FROM", 10)
+    monkeypatch.setattr(facets, "SAMPLE_SIZE", 10)
+    monkeypatch.setattr(facets, "MIN_SAMPLED", 1)
+    first = results(client, "robotics")
+    assert first.context["count_estimated"]
+    assert first.context["paginator"].count > real + 20  # pages past the real ones
+
+    last = results(client, "robotics", page=5)
+    assert not last.context["count_estimated"]
+    assert last.context["paginator"].count == real
+    assert last.context["page_obj"].number == 2
+    shown = [o.name for o in last.context["object_list"]]
+    assert len(shown) == real - 20 and all(name.startswith("Robotics") for name in shown)
+    assert (
+        f"{real} organizations" in last.text
+        and "about" not in last.text.split('class="result-count"')[1].split("</p>")[0]
+    )
+
+
 def test_a_search_with_many_matches_is_counted_over_a_sample(client, db, monkeypatch):
     # Past facets.SAMPLE_FROM matches (bounded from the evidence index), the count and the
     # facets come from every step-th organization by id and say "about"; the page itself
