@@ -98,11 +98,11 @@ def refresh_after_import(writer, result, progress):
     # moved by the stems it gained or lost; those with a new participation or a changed row
     # are counted whole. A first import (a bulk load) has nothing to move: all counted.
     whole = set(writer.joined_organizations) | writer.organizations_changed
-    changed = writer.projects_changed_in["search"]
+    restemmed = writer.projects_changed_in["search"]
     if writer.bulk:
-        searched = refresh_search(recounted(writer, "search") | whole, projects_changed=changed)
+        searched = refresh_search(recounted(writer, "search") | whole, projects_changed=restemmed)
     else:
-        shifted, distrusted = shift_search(changed, counted_whole=whole)
+        shifted, distrusted = shift_search(restemmed, counted_whole=whole)
         searched = len(shifted) + refresh_search(whole | distrusted, projects_changed=set())
     progress.line(f"search: {searched:,} organizations ({time.monotonic() - started:.1f} s)")
 

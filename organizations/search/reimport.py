@@ -100,11 +100,10 @@ def _write_shift(shift, *, using):
     """Apply `shift` to the stored rows; return the organizations whose rows disagree (left
     as they are, to be counted whole)."""
     organizations = {organization for organization, _ in shift}
-    project_counts = dict(
-        Organization.objects.using(using)
-        .filter(pk__in=organizations)
-        .values_list("pk", "project_count")
-    )
+    project_counts = {}
+    for chunk in _chunks(organizations):  # SQLite takes a bounded number of parameters
+        chosen = Organization.objects.using(using).filter(pk__in=chunk)
+        project_counts.update(chosen.values_list("pk", "project_count"))
     stored = _stored_rows(list(shift), using=using)
     distrusted = set()
     rows = defaultdict(list)  # organization -> its rows to write
