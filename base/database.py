@@ -112,33 +112,42 @@ def delete_by_key(model, columns: list[str], keys, *, using: str = DEFAULT_DB_AL
             cursor.executemany(f"DELETE FROM {table} WHERE {matches}", list(keys))
 
 
-def update_column(model, column: str, values: dict, *, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Set `column` of the rows of `model` whose pks are the keys of `values` ({pk: value}):
-    one UPDATE from arrays on PostgreSQL, executemany elsewhere. bulk_update would build a
-    CASE of a branch per row, resolved in Python."""
-    if not values:
+# Rows per UPDATE where bulk_update is used (not PostgreSQL).
+UPDATE_BATCH_SIZE = 1000
+
+
+def update_rows(model, objects, fields, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """bulk_update(objects, fields), set-wise on PostgreSQL (the import's updates, the
+    curation queue's attention).
+
+    bulk_update writes a CASE per field and row, each an expression Django resolves in
+    Python: 9,000 participations took 5 s. COPY into a temporary table, then one
+    UPDATE ... FROM it, takes a fraction of that, and four queries whatever the rows.
+    """
+    if not objects:
         return
     connection = connections[using]
+    if connection.vendor != "postgresql":
+        model.objects.using(using).bulk_update(objects, fields, batch_size=UPDATE_BATCH_SIZE)
+        return
+    columns = [model._meta.get_field(name) for name in fields]
     table = connection.ops.quote_name(model._meta.db_table)
-    name = connection.ops.quote_name(model._meta.get_field(column).column)
-    pk = connection.ops.quote_name(model._meta.pk.column)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            types = [
-                field.db_type(connection)
-                for field in (model._meta.pk, model._meta.get_field(column))
-            ]
-            cursor.execute(
-                f"UPDATE {table} SET {name} = new.value "
-                f"FROM unnest(%s::{types[0]}[], %s::{types[1]}[]) AS new(pk, value) "
-                f"WHERE {table}.{pk} = new.pk",
-                [list(values), list(values.values())],
-            )
-        else:
-            cursor.executemany(
-                f"UPDATE {table} SET {name} = %s WHERE {pk} = %s",
-                [(value, key) for key, value in values.items()],
-            )
+    quoted = [connection.ops.quote_name(column.column) for column in columns]
+    names = ", ".join(quoted)
+    with connection.wrap_database_errors, connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE rows_to_update ON COMMIT DROP AS "
+            f"SELECT id, {names} FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY rows_to_update (id, {names}) FROM STDIN") as copy:
+            for row in objects:
+                values = [c.get_db_prep_save(getattr(row, c.attname), connection) for c in columns]
+                copy.write_row([row.pk, *values])
+        assignments = ", ".join(f"{name} = new.{name}" for name in quoted)
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM rows_to_update AS new WHERE {table}.id = new.id"
+        )
+        cursor.execute("DROP TABLE rows_to_update")
 
 
 def analyze(models, *, using: str = DEFAULT_DB_ALIAS) -> None:

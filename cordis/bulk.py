@@ -94,38 +94,6 @@ def insert_rows(model, rows, fields=None):
             copy.write_row(list(map(row.get, names, defaults)))
 
 
-def update_rows(model, objects, fields):
-    """bulk_update(objects, fields), set-wise on PostgreSQL.
-
-    bulk_update writes a CASE per field and row, each an expression Django resolves in
-    Python: 9,000 participations took 5 s. COPY into a temporary table, then one
-    UPDATE ... FROM it, takes a fraction of that, and four queries whatever the rows.
-    """
-    if not objects:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_update(objects, fields, batch_size=BATCH_SIZE)
-        return
-    columns = [model._meta.get_field(name) for name in fields]
-    table = connection.ops.quote_name(model._meta.db_table)
-    quoted = [connection.ops.quote_name(column.column) for column in columns]
-    names = ", ".join(quoted)
-    with connection.wrap_database_errors, connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE cordis_update ON COMMIT DROP AS "
-            f"SELECT id, {names} FROM {table} WITH NO DATA"
-        )
-        with cursor.cursor.copy(f"COPY cordis_update (id, {names}) FROM STDIN") as copy:
-            for row in objects:
-                values = [c.get_db_prep_save(getattr(row, c.attname), connection) for c in columns]
-                copy.write_row([row.pk, *values])
-        assignments = ", ".join(f"{name} = new.{name}" for name in quoted)
-        cursor.execute(
-            f"UPDATE {table} SET {assignments} FROM cordis_update AS new WHERE {table}.id = new.id"
-        )
-        cursor.execute("DROP TABLE cordis_update")
-
-
 @contextmanager
 def foreign_keys_checked_once(model, *, bulk):
     """For a bulk load on PostgreSQL: drop the foreign keys of `model`'s table, and add them

@@ -11,7 +11,8 @@ publishes these files more often than project.csv, so newer projects are in them
 
 from dataclasses import dataclass, field
 
-from cordis.bulk import fetch, fetch_pks, insert_rows, update_rows, where_in
+from base.database import update_rows
+from cordis.bulk import fetch, fetch_pks, insert_rows, where_in
 from cordis.records import check_lengths
 from cordis.values import BadValue, max_lengths, required, text
 from projects.models import FieldOfScience, ProgrammePart, Project, ProjectProgrammePart, Topic

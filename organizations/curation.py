@@ -18,7 +18,7 @@ from datetime import date
 from django.db.models import Count
 from django.utils import timezone
 
-from base.database import update_column
+from base.database import update_rows
 from organizations.models import Curation, Organization
 
 # The narrative an editor writes: writing any of it makes an imported profile curated.
@@ -117,14 +117,14 @@ def refresh_attention(organization_pks) -> int:
         .values_list("organization_id", "n")
     )
     chosen = Organization.objects.filter(pk__in=pks).order_by()
-    changed = {}
+    changed = []
     for pk, project_count, funding, stored in chosen.values_list(
         "pk", "project_count", "total_ec_funding", "attention"
     ):
         attention = attention_of(project_count, recent.get(pk, 0), funding)
         if attention != stored:
-            changed[pk] = attention
-    update_column(Organization, "attention", changed)
+            changed.append(Organization(pk=pk, attention=attention))
+    update_rows(Organization, changed, ["attention"])
     return len(changed)
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from cordis import bulk
+from base import database
 from cordis.importer import import_cordis
 from cordis.records import ROLES
 from organizations.models import Organization
@@ -257,13 +257,13 @@ def test_update_rows_updates_many_rows_as_bulk_update_would(tmp_path):
     # PostgreSQL's path: COPY into a temporary table, one UPDATE; elsewhere, bulk_update.
     import_cordis(generate(tmp_path / "sample", 300, 400, 1_500, seed=3))
     changed = list(Participation.objects.order_by("pk"))
-    assert len(changed) >= bulk.BATCH_SIZE
+    assert len(changed) >= database.UPDATE_BATCH_SIZE
     for number, participation in enumerate(changed):
         participation.ec_contribution = Decimal(number) + Decimal("0.25")
         participation.ended_early = number % 2 == 0
     untouched = list(Participation.objects.order_by("pk").values_list("role", "order"))
 
-    bulk.update_rows(Participation, changed, ["ec_contribution", "ended_early"])
+    database.update_rows(Participation, changed, ["ec_contribution", "ended_early"])
 
     stored = Participation.objects.order_by("pk")
     assert [p.ec_contribution for p in stored] == [p.ec_contribution for p in changed]

@@ -10,6 +10,7 @@ import time
 
 from django.utils import timezone
 
+from base.database import update_rows
 from cordis.bulk import (
     BULK_ROWS,
     fetch,
@@ -17,7 +18,6 @@ from cordis.bulk import (
     fetch_tuples,
     foreign_keys_checked_once,
     insert_rows,
-    update_rows,
     where_in,
 )
 from cordis.companions import COMPANION_TABLES, write_classification
