@@ -44,6 +44,12 @@ SEARCHES = [
 WARM_UP = 10
 
 
+def p95(timings):
+    """The 95th percentile of `timings`, within them: the default ("exclusive") method
+    extrapolates past the largest of a few figures (p95 of 10 requests above their max)."""
+    return statistics.quantiles(timings, n=20, method="inclusive")[18]
+
+
 def add_sample_arguments(parser):
     """The options of the sample a benchmark imports when the database holds too few
     organizations (load_data)."""
@@ -187,10 +193,9 @@ class Command(BaseCommand):
     def report(self, results, requests):
         self.stdout.write(f"\n{'page':<20} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  target")
         for name, (timings, failures) in results.items():
-            percentiles = statistics.quantiles(timings, n=100)
-            p50, p95 = statistics.median(timings), percentiles[94]
+            p50, slow = statistics.median(timings), p95(timings)
             target = TARGETS.get(name)
-            verdict = f"p95 <= {target}: {'yes' if p95 <= target else 'NO'}" if target else ""
+            verdict = f"p95 <= {target}: {'yes' if slow <= target else 'NO'}" if target else ""
             if failures:
                 verdict += f" ({failures} of {requests} not 200!)"
-            self.stdout.write(f"{name:<20} {p50:8.1f} {p95:8.1f} {max(timings):8.1f}  {verdict}")
+            self.stdout.write(f"{name:<20} {p50:8.1f} {slow:8.1f} {max(timings):8.1f}  {verdict}")
