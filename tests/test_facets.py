@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from organizations import facets as organization_facets
+from organizations.facets import subjects as subject_facets
 from organizations.models import Organization, OrganizationSubject
 from organizations.stats import refresh_figures
 from organizations.subjects import field_levels, refresh_subjects
@@ -235,8 +236,18 @@ def test_without_results_the_chosen_subjects_can_be_taken_away(client, world):
     assert "topic" not in topic.url
 
 
+def test_a_chosen_subject_none_of_the_results_has_is_named_with_0(client, world):
+    # Italy's one organization has the ERC topic, not the hydrogen one: the results' top
+    # subjects (named in their query) lack it, and it is named from its own table.
+    params = {"topic": ["HORIZON-CL5-H2", "ERC-2021-STG"], "country": "IT"}
+    response = client.get(ORGANIZATIONS, params)
+    assert response.context["paginator"].count == 1
+    topics = {v.label: (v.count, v.selected) for v in dict(_by_name(response))["topic"].values}
+    assert topics == {"ERC starting grant": (1, True), "Hydrogen valleys": (0, True)}
+
+
 def test_past_the_threshold_counts_are_estimated_and_say_so(client, world, monkeypatch):
-    monkeypatch.setattr(organization_facets, "SUBJECT_EXACT_MAX", 2)
+    monkeypatch.setattr(subject_facets, "SUBJECT_EXACT_MAX", 2)
     response = client.get(ORGANIZATIONS)
     programme = dict(_by_name(response))["programme"]
     assert all(value.estimated for value in programme.values)
@@ -250,7 +261,7 @@ def test_a_search_past_the_threshold_estimates_its_subjects_from_a_sample(
 ):
     # A search's subjects are sampled through the evidence's sample index (every second
     # organization by id here): the counts are the sample's times two, said "about".
-    monkeypatch.setattr(organization_facets, "SUBJECT_EXACT_MAX", 1)
+    monkeypatch.setattr(subject_facets, "SUBJECT_EXACT_MAX", 1)
     response = client.get(ORGANIZATIONS, {"q": "oncology"})
     found = [o.pk for o in response.context["object_list"]]
     assert len(found) > 1
@@ -272,7 +283,7 @@ def test_a_search_of_few_busy_organizations_estimates_its_subjects_from_a_sample
     # Two results, under SUBJECT_EXACT_MAX, but with 5 projects past SUBJECT_EXACT_PROJECTS
     # (3): their subject rows are what costs, so the subjects are sampled (every second
     # organization by id: the power of two that brings 5 projects within 3), said "about".
-    monkeypatch.setattr(organization_facets, "SUBJECT_EXACT_PROJECTS", 3)
+    monkeypatch.setattr(subject_facets, "SUBJECT_EXACT_PROJECTS", 3)
     refresh_figures(Organization.objects.all())
     response = client.get(ORGANIZATIONS, {"q": "oncology"})
     found = response.context["object_list"]
@@ -327,8 +338,9 @@ def test_bad_codes_are_form_errors(client, world, page, params, error):
     assert list(response.context["object_list"]) == []
 
 
-# The count with the other facets; the subjects; their titles; the page.
-ORGANIZATION_QUERIES = 4 + 1
+# The count with the other facets; the subjects, named in the same query (their titles
+# take one more only for chosen values that no result has); the page.
+ORGANIZATION_QUERIES = 3 + 1
 # The programme choices; the count; the pks counted; their programmes, parts and topics;
 # their fields; the titles; the page.
 PROJECT_QUERIES = 7
