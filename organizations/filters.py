@@ -11,6 +11,7 @@ from django import forms
 from django.apps import apps
 
 from base.filters import (
+    FormClassOnce,
     IntegerFilter,
     QuickCheckboxes,
     QuickSelect,
@@ -76,7 +77,7 @@ class OrganizationSearchForm(forms.Form):
     )
 
 
-class OrganizationFilterSet(django_filters.FilterSet):
+class OrganizationFilterSet(FormClassOnce, django_filters.FilterSet):
     country = country_filter(label="Country")
     kind = django_filters.MultipleChoiceFilter(
         label="Kind of organization",

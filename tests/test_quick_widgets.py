@@ -33,3 +33,24 @@ def test_quicken_leaves_other_widgets_alone():
     assert type(form.fields["text"].widget).__name__ == "QuickTextInput"
     assert type(form.fields["choice"].widget) is forms.Select
     assert type(form.fields["email"].widget) is forms.EmailInput  # a subclass: its own type
+
+
+def test_the_organizations_form_class_is_made_once_and_its_forms_stay_apart():
+    from django.utils import translation
+
+    from organizations.filters import OrganizationFilterSet
+    from organizations.models import Organization
+
+    def bound(data):
+        filterset = OrganizationFilterSet(data, queryset=Organization.objects.none())
+        assert filterset.is_valid(), filterset.errors
+        return filterset.form
+
+    german, plain = bound({"q": "a", "country": ["DE"]}), bound({"q": "b"})
+    assert type(german) is type(plain)
+    assert german.fields["country"] is not plain.fields["country"]
+    assert (german.cleaned_data["country"], plain.cleaned_data["country"]) == (["DE"], [])
+    # The countries' names follow the language of each request, not of the first one.
+    with translation.override("de"):
+        assert ("DE", "Deutschland") in list(bound({}).fields["country"].choices)
+    assert ("DE", "Germany") in list(bound({}).fields["country"].choices)
