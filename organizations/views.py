@@ -36,6 +36,11 @@ from organizations.sections import computed_sections
 logger = logging.getLogger(__name__)
 
 
+# The share of an estimated count a page may start within without counting exactly: a
+# sample of about 500 organizations is seldom a fifth off.
+TRUSTED_SHARE_OF_ESTIMATE = 0.8
+
+
 class OrganizationListView(FilteredListView):
     page_title = "Organizations"
     page_description = "Search and filter research organizations taking part in EU-funded projects."
@@ -66,16 +71,33 @@ class OrganizationListView(FilteredListView):
         return context
 
     def paginate_queryset(self, queryset, page_size):
+        # A count estimated from a sample can be a tenth or more off, either way: past the
+        # real last page the page would be empty, and short of it the last results out of
+        # reach. Near its end (only there), the results are counted exactly first; and a
+        # page found empty past a gross overestimate shows the real last page.
+        estimated = self.facets is not None and self.facets.estimated
+        if estimated and self.near_the_end(page_size):
+            self.count_exactly(queryset)
         paginator, page, _, _ = super().paginate_queryset(queryset, page_size)
         page.object_list = self.page_rows(queryset, page)
-        if not page.object_list and page.number > 1 and self.facets and self.facets.estimated:
-            # A count estimated from a sample can exceed the real one, and its last pages
-            # be empty: there, count the results (only there) and show the real last page.
-            self.facets = replace(self.facets, count=queryset.count(), estimated=False)
+        if estimated and self.facets.estimated and not page.object_list and page.number > 1:
+            self.count_exactly(queryset)
             paginator = self.get_paginator(queryset, page_size)  # it takes the new count
             page = paginator.get_page(paginator.num_pages)
             page.object_list = self.page_rows(queryset, page)
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def count_exactly(self, queryset):
+        self.facets = replace(self.facets, count=queryset.count(), estimated=False)
+
+    def near_the_end(self, page_size):
+        """Whether the page asked for starts in the last part of the estimated results (the
+        part a sample's error may put on either side of the real end), or past them."""
+        try:
+            number = int(self.request.GET.get("page", 1))
+        except ValueError:
+            return False  # not a number: the first page
+        return (number - 1) * page_size >= self.facets.count * TRUSTED_SHARE_OF_ESTIMATE
 
     def page_rows(self, queryset, page):
         if self.facets is None or not self.facets.count or self.filterset.sort != "relevance":

@@ -292,6 +292,35 @@ def test_past_the_real_last_page_of_an_estimated_count_the_last_page_shows(clien
     )
 
 
+def test_near_the_end_of_an_underestimated_count_the_last_results_can_be_reached(
+    client, db, monkeypatch
+):
+    """A sample can also hold fewer than its share (3 of the results here, which a step of
+    4 makes "about 12", of 48): the pages near the estimate's end are counted exactly, and
+    the results past it are reached."""
+    from organizations import facets
+
+    sampled = 0
+    for n in range(60):
+        organization = make_organization(name=f"Lab {n:03}")
+        if organization.pk % 4 or sampled < 3:
+            sampled += organization.pk % 4 == 0
+            organization.name = f"Robotics Lab {n:03}"
+            organization.save()
+    real = Organization.objects.filter(name__startswith="Robotics").count()
+    monkeypatch.setattr(facets, "SAMPLE_FROM", 10)
+    monkeypatch.setattr(facets, "SAMPLE_SIZE", 10)
+    monkeypatch.setattr(facets, "MIN_SAMPLED", 1)
+    first = results(client, "robotics")
+    assert first.context["count_estimated"]
+    assert first.context["paginator"].count < real - 20  # fewer pages than the real ones
+
+    last = results(client, "robotics", page=3)
+    assert not last.context["count_estimated"]
+    assert (last.context["paginator"].count, last.context["page_obj"].number) == (real, 3)
+    assert len(last.context["object_list"]) == real - 40
+
+
 def test_a_search_with_many_matches_is_counted_over_a_sample(client, db, monkeypatch):
     # Past facets.SAMPLE_FROM matches (bounded from the evidence index), the count and the
     # facets come from every step-th organization by id and say "about"; the page itself
