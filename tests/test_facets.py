@@ -246,6 +246,24 @@ def test_a_chosen_subject_none_of_the_results_has_is_named_with_0(client, world)
     assert topics == {"ERC starting grant": (1, True), "Hydrogen valleys": (0, True)}
 
 
+def test_a_sampled_count_never_exceeds_the_results(client, monkeypatch):
+    # Five organizations with one topic, counted over every third by id: a sample that
+    # holds two of them (ids 3k and 3k + 3) scales to 6, shown as the 5 there are.
+    topic = Topic.objects.create(code="HORIZON-X-1", title="Shared topic")
+    while make_organization(name="Filler").pk % 3 != 2:
+        pass
+    project = make_project()
+    project.topics.set([topic])
+    for n in range(5):
+        make_participation(project, make_organization(name=f"Shared {n}"))
+    refresh_subjects(Organization.objects.values_list("pk", flat=True))
+    monkeypatch.setattr(subject_facets, "SUBJECT_EXACT_MAX", 2)
+    response = client.get(ORGANIZATIONS, {"topic": "HORIZON-X-1"})
+    assert response.context["paginator"].count == 5
+    (value,) = dict(_by_name(response))["topic"].values
+    assert (value.count, value.estimated) == (5, True)
+
+
 def test_past_the_threshold_counts_are_estimated_and_say_so(client, world, monkeypatch):
     monkeypatch.setattr(subject_facets, "SUBJECT_EXACT_MAX", 2)
     response = client.get(ORGANIZATIONS)

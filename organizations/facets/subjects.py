@@ -87,7 +87,9 @@ def subject_facets(results, count, data, params, *, step=1) -> list:
     top = {kind: [] for kind in SUBJECT_FACETS}
     titles = {}
     for kind, code, n, place, title in _top_subjects(results, chosen):
-        counts[kind][code] = n * step
+        # A sample's count scaled up, never past the results (a sample may hold more
+        # than its share: HORIZON's "oncology" read as "about 1,400" of 1,325).
+        counts[kind][code] = min(n * step, count)
         if place <= TOP_SUBJECTS:
             top[kind].append(code)
         if kind == SubjectKind.PROGRAMME:
