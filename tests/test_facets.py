@@ -441,3 +441,17 @@ def test_the_import_stores_the_subjects_of_the_horizon_dump(horizon_database):
     expected.update(dict(parts))
     assert len(by_field) >= 5 and len(parts) >= 10
     assert stored == expected
+
+
+@pytest.mark.parametrize(
+    "changes", [{}, {"country": ["FR", "DE"]}, {"topic": []}, {"q": ["a b+c/é"]}]
+)
+def test_facet_links_write_their_query_strings_as_urlencode(changes):
+    from urllib.parse import urlencode
+
+    from organizations.facets.values import with_params
+
+    params = [("q", 'cancer & <b> "x" é'), ("country", "DE"), ("topic", "H-1/X"), ("sme", "on")]
+    kept = [(name, value) for name, value in params if name not in changes]
+    added = [(name, value) for name, values in changes.items() for value in values]
+    assert with_params(params, **changes) == "?" + urlencode(kept + added)
