@@ -323,13 +323,13 @@ def test_a_search_of_few_busy_organizations_estimates_its_subjects_from_a_sample
 
 @pytest.mark.parametrize(
     "count, projects, step",
-    [(1000, 6000, 1), (1001, 0, 2), (10, 6001, 2), (10, 18001, 4), (3000, 100, 4)],
+    [(1000, 3000, 1), (1001, 0, 2), (10, 3001, 2), (10, 9001, 4), (3000, 100, 4)],
 )
 def test_the_subject_sample_step_keeps_results_and_their_projects_within_the_thresholds(
     count, projects, step
 ):
     assert organization_facets.SUBJECT_EXACT_MAX == 1000
-    assert organization_facets.SUBJECT_EXACT_PROJECTS == 6000
+    assert organization_facets.SUBJECT_EXACT_PROJECTS == 3000
     assert organization_facets.subject_step_of(count, projects) == step
     assert organization_facets.subject_step_of(10**9, 0) == organization_facets.SAMPLES
 

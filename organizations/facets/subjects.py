@@ -25,9 +25,10 @@ SUBJECT_EXACT_MAX = 1000
 # sample past either. The work is the results' subject rows, which grow with their
 # projects (one to three rows a project, fewer the busier the organization: 35 on average
 # among HORIZON's 1,325 of "oncology", of 25 projects): under 1,000 busy organizations
-# were up to 39,000 rows to group (15 to 35 ms with the machine busy), where 6,000 projects
-# are 7,000 to 11,000.
-SUBJECT_EXACT_PROJECTS = 6000
+# were up to 39,000 rows to group (15 to 35 ms with the machine busy). 3,000 projects are
+# 3,000 to 6,000 rows, 4 to 6 ms on HORIZON (6,000 projects took 6 to 11 ms: "university"
+# and "institute" read 6,500 rows of 290 organizations, now of 145).
+SUBJECT_EXACT_PROJECTS = 3000
 
 
 def subject_step_of(count, projects):
