@@ -6,6 +6,7 @@ import math
 from collections import Counter
 
 from django.apps import apps
+from django.db import connections
 from django.db.models import Count, Q, Sum
 from django.utils.translation import get_language
 
@@ -164,14 +165,21 @@ def _cube(results, *, projects=False):
         .values_list(*FACET_TITLES)
         .annotate(n=Count("*"), smes=Count("pk", filter=Q(sme=True)), **total)
     )
+    # Read with a plain cursor: plain strings and numbers, which the ORM would pass through
+    # its converters one value at a time (1 ms of the 200-odd rows of a common word).
+    sql, params = cube.query.sql_with_params()
+    with connections[results.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     count, smes, counts = 0, 0, {field: Counter() for field in FACET_TITLES}
     projects = 0
-    for *values, n, sme_count, value_projects in (row + (0,) * (not total) for row in cube):
+    for country, kind, sector, n, sme_count, *value_projects in rows:
         count += n
         smes += sme_count
-        projects += value_projects or 0
-        for field, value in zip(FACET_TITLES, values, strict=True):
-            if value:  # "" is "not given": no link for it
+        projects += value_projects[0] or 0 if value_projects else 0
+        # "" is "not given": no link for it
+        for field, value in (("country", country), ("kind", kind), ("sector", sector)):
+            if value:
                 counts[field][value] += n
     return count, smes, counts, projects
 
