@@ -6,6 +6,7 @@ import math
 from collections import Counter
 
 from django.apps import apps
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, Q, Sum
 from django.utils.translation import get_language
@@ -167,10 +168,14 @@ def _cube(results, *, projects=False):
     )
     # Read with a plain cursor: plain strings and numbers, which the ORM would pass through
     # its converters one value at a time (1 ms of the 200-odd rows of a common word).
-    sql, params = cube.query.sql_with_params()
-    with connections[results.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    try:
+        sql, params = cube.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing ("id IN ()"): no query
+        rows = []
+    else:
+        with connections[results.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
     count, smes, counts = 0, 0, {field: Counter() for field in FACET_TITLES}
     projects = 0
     for country, kind, sector, n, sme_count, *value_projects in rows:
