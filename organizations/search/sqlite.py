@@ -24,9 +24,15 @@ def term_query(term):
 
 
 def id_in(selects, *, by_id=True):
-    """SQL keeping the organizations whose id every one of `selects` returns (by_id is
-    PostgreSQL's: SQLite plans IN as it needs)."""
-    return " AND ".join(f"{{table}}.id IN ({sql})" for sql in selects)
+    """SQL keeping the organizations whose id every one of `selects` returns.
+
+    Not by_id (other filters narrow the organizations): "+id", which keeps SQLite from
+    looking the matches up one by one by primary key and lets it start from the filters'
+    index (organization_facets_idx), testing each of those against the ids. Left to
+    itself, it looked up the 16,800 matches of "vaccine" to keep the 30 Italian companies
+    among them (45,000-organization sample: 19 -> 9 ms a statement, three a page)."""
+    column = "{table}.id" if by_id else "+{table}.id"
+    return " AND ".join(f"{column} IN ({sql})" for sql in selects)
 
 
 # None: own_ids() is not narrowed to candidates (search._term_ids). FTS5 answers
