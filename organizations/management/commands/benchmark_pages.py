@@ -10,6 +10,7 @@ django.test.Client (no network, no web server: the view, middleware and template
 prints p50 and p95 in milliseconds.
 """
 
+import gc
 import os
 import random
 import statistics
@@ -178,6 +179,7 @@ class Command(BaseCommand):
         }
 
     def measure(self, urls, requests):
+        gc.freeze()  # as portal/wsgi.py does in a server's worker
         client = Client()
         urls = cycle(urls)
         for _ in range(WARM_UP):

@@ -11,6 +11,7 @@ command prints p50, p95 and max per query, /healthz's from the same run, the loa
 and the node types of the plan of the slowest query's slowest SQL statement.
 """
 
+import gc
 import json
 import os
 import statistics
@@ -86,6 +87,7 @@ class Command(BaseCommand):
             ALLOWED_HOSTS=["testserver"],
             STORAGES={**settings.STORAGES, "staticfiles": plain_static},
         ):
+            gc.freeze()  # as portal/wsgi.py does in a server's worker
             client = Client()
             trivial = self.measure(client, reverse("healthz"), requests * 5)
             results = {url: self.measure(client, url, requests) for url in urls}
