@@ -5,9 +5,10 @@ rest of the page's Python. The home page still includes the template."""
 
 from functools import cache
 
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from base.html import escaped
 from base.templatetags.formatting import country_name, euro_short
 from base.views import slug_url
 from organizations.models import Kind, sees_drafted_text
@@ -35,7 +36,7 @@ def _profile_url():
 
 def organization_card(organization, user) -> SafeString:
     """The card of `organization` as `user` sees it (drafted text for staff only)."""
-    meta = conditional_escape(KIND_LABELS.get(organization.kind, organization.kind))
+    meta = escaped(KIND_LABELS.get(organization.kind, organization.kind))
     if organization.country:
         meta += format_html(" · {}", country_name(organization.country))
     why = getattr(organization, "why_matched", "")
@@ -43,8 +44,8 @@ def organization_card(organization, user) -> SafeString:
     projects = organization.project_count
     return mark_safe(
         CARD.format(
-            url=conditional_escape(_profile_url()(organization.slug)),
-            name=conditional_escape(organization.name),
+            url=escaped(_profile_url()(organization.slug)),
+            name=escaped(organization.name),
             badges=(DRAFT if organization.is_draft else "") + (SME if organization.sme else ""),
             meta=meta,
             why=format_html('<p class="org-card__why">Matched: {}</p>', why) if why else "",
@@ -55,7 +56,7 @@ def organization_card(organization, user) -> SafeString:
             ),
             projects=f"{projects:,}",
             plural="" if projects == 1 else "s",
-            funding=conditional_escape(funding_text(organization, " · ")),
+            funding=escaped(funding_text(organization, " · ")),
         )
     )
 
