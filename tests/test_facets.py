@@ -357,7 +357,8 @@ def test_bad_codes_are_form_errors(client, world, page, params, error):
 
 
 # The count with the other facets; the subjects, named in the same query (their titles
-# take one more only for chosen values that no result has); the page.
+# take one more only for chosen values that no result has); the page; and, the results being
+# few, whether any project has a keyword (none here: no keyword facet to count).
 ORGANIZATION_QUERIES = 3 + 1
 # The programme choices; the count; the pks counted; their programmes, parts and topics;
 # their fields; the titles; the page.

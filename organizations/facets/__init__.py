@@ -8,7 +8,7 @@ from collections import Counter
 from django.apps import apps
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Exists, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import get_language
 
 from base.filters import country_choices
@@ -194,14 +194,16 @@ def _as_list(value):
 
 
 def top_keywords(results, params, selected):
+    """The top keywords of the projects of `results`; none, without asking for them, when
+    no project has a keyword (CORDIS's HORIZON dump has none): planning their join with a
+    search took PostgreSQL 2 to 4 ms, and SQLite read 200 results' participations (7 ms)."""
     keyword_model = apps.get_model("projects", "Keyword")
-    tagged = keyword_model.projects.through.objects.all()
+    if not keyword_model.projects.through.objects.exists():
+        return []
     keywords = (
         # filter() before annotate(): only the participations of the results are counted.
-        # Exists(): nothing read when no project has a keyword, as in CORDIS's HORIZON
-        # dump (the join of 200 results' participations took 2 to 7 ms to find none).
         keyword_model.objects.filter(
-            Exists(tagged), projects__participations__organization__in=results.values("pk")
+            projects__participations__organization__in=results.values("pk")
         )
         .annotate(n=Count("projects__participations__organization", distinct=True))
         .order_by("-n", "name")[:TOP_KEYWORDS]
