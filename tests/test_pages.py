@@ -209,7 +209,7 @@ def make_rows(size):
 # cost no session query.
 QUERIES = {
     "/": 4,  # three counts, recent profiles
-    "/organizations/": 4,  # count with facets, subject facets, keyword facet, page
+    "/organizations/": 5,  # count with facets, subjects, any keyword?, keyword facet, page
     "/projects/": 6,  # programme choices, count, pks counted, subject facets, fields, page
     "/keywords/": 2,  # count, page
     "/keywords/shared/": 3,  # keyword with its counts, first projects, first organizations
