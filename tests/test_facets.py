@@ -246,22 +246,25 @@ def test_a_chosen_subject_none_of_the_results_has_is_named_with_0(client, world)
     assert topics == {"ERC starting grant": (1, True), "Hydrogen valleys": (0, True)}
 
 
-def test_a_sampled_count_never_exceeds_the_results(client, monkeypatch):
-    # Five organizations with one topic, counted over every third by id: a sample that
-    # holds two of them (ids 3k and 3k + 3) scales to 6, shown as the 5 there are.
-    topic = Topic.objects.create(code="HORIZON-X-1", title="Shared topic")
+def test_a_sampled_count_is_scaled_by_the_share_of_the_sample(client, monkeypatch):
+    # Five organizations with one topic, counted over every third by id: the sample holds
+    # two of them (ids 3k and 3k + 3), not 5/3. All of the sample has the shared topic:
+    # all 5 results, not 2 x 3 = 6. One of the two has a rarer one: 5 x 1/2 = 2.5, 2.
+    shared = Topic.objects.create(code="HORIZON-X-1", title="Shared topic")
+    rarer = Topic.objects.create(code="HORIZON-X-2", title="Rarer topic")
     while make_organization(name="Filler").pk % 3 != 2:
         pass
-    project = make_project()
-    project.topics.set([topic])
+    project, other = make_project(), make_project()
+    project.topics.set([shared])
+    other.topics.set([shared, rarer])
     for n in range(5):
-        make_participation(project, make_organization(name=f"Shared {n}"))
+        make_participation(other if n == 0 else project, make_organization(name=f"Shared {n}"))
     refresh_subjects(Organization.objects.values_list("pk", flat=True))
     monkeypatch.setattr(subject_facets, "SUBJECT_EXACT_MAX", 2)
     response = client.get(ORGANIZATIONS, {"topic": "HORIZON-X-1"})
     assert response.context["paginator"].count == 5
-    (value,) = dict(_by_name(response))["topic"].values
-    assert (value.count, value.estimated) == (5, True)
+    topics = {v.label: (v.count, v.estimated) for v in dict(_by_name(response))["topic"].values}
+    assert topics == {"Shared topic": (5, True), "Rarer topic": (2, True)}
 
 
 def test_past_the_threshold_counts_are_estimated_and_say_so(client, world, monkeypatch):

@@ -52,10 +52,11 @@ def sampled(results, count):
 # their titles: grouped, ranked and named in the database, which hands back fifty rows
 # rather than the thousand-odd subjects of a search's results (HORIZON's "oncology": 929,
 # whose reading and sorting took longer than their counting). Ties go by code, in code
-# point order as Python sorts the projects page's counts ({code_order}).
+# point order as Python sorts the projects page's counts ({code_order}). {size}: the
+# organizations of a sample, which its counts are scaled up by.
 TOP_SUBJECTS_SQL = """
     SELECT ranked.kind, ranked.code, ranked.n, ranked.place,
-           coalesce(field.title, part.title, topic.title)
+           coalesce(field.title, part.title, topic.title), {size}
       FROM (SELECT kind, code, count(*) AS n,
                    row_number() OVER (PARTITION BY kind ORDER BY count(*) DESC, {code_order})
                        AS place
@@ -87,10 +88,12 @@ def subject_facets(results, count, data, params, *, step=1) -> list:
         results, step = sampled(results, count)
     top = {kind: [] for kind in SUBJECT_FACETS}
     titles = {}
-    for kind, code, n, place, title in _top_subjects(results, chosen):
-        # A sample's count scaled up, never past the results (a sample may hold more
-        # than its share: HORIZON's "oncology" read as "about 1,400" of 1,325).
-        counts[kind][code] = min(n * step, count)
+    for kind, code, n, place, title, size in _top_subjects(results, chosen, sampled=step > 1):
+        # A sample's count scaled up to the results by the share of the sample that has
+        # the subject (a sample holds more or fewer than 1/step of them: HORIZON's
+        # "oncology" read "about 1,400" of 1,325 for medicine, and "about 1,200" for
+        # Horizon Europe, which all of them are in).
+        counts[kind][code] = round(n * count / size) if step > 1 else n
         if place <= TOP_SUBJECTS:
             top[kind].append(code)
         if kind == SubjectKind.PROGRAMME:
@@ -109,11 +112,15 @@ def _chosen(data):
     return {kind: list(data.get(kind) or []) for kind in SUBJECT_FACETS}
 
 
-def _top_subjects(results, chosen):
-    """(kind, code, results, place, title) of the top TOP_SUBJECTS subjects of each kind of
-    `results` and of those `chosen` ({kind: [code]}) they have, best first; the next level of
-    the fields only under the chosen top-level fields, when some are."""
+def _top_subjects(results, chosen, *, sampled=False):
+    """(kind, code, results, place, title, sample size) of the top TOP_SUBJECTS subjects of
+    each kind of `results` and of those `chosen` ({kind: [code]}) they have, best first;
+    the next level of the fields only under the chosen top-level fields, when some are. The
+    sample size is the number of `results` when they are a sample, else 0."""
     results_sql, params = results.order_by().values("pk").query.sql_with_params()
+    size, size_params = "0", []
+    if sampled:
+        size, size_params = f"(SELECT count(*) FROM ({results_sql}) AS sample)", params
     connection = connections[results.db]
     under, under_params = "", []
     if chosen[SubjectKind.FIELD]:
@@ -133,11 +140,13 @@ def _top_subjects(results, chosen):
         under=under,
         chosen="".join(f" OR {test}" for test in picked),
         code_order='code COLLATE "C"' if connection.vendor == "postgresql" else "code",
+        size=size,
     )
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
             [
+                *size_params,
                 *params,
                 *under_params,
                 SubjectKind.FIELD,
