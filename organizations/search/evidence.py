@@ -61,12 +61,14 @@ OWN_TEXT_FIELDS = [
 ]
 
 
-def _model(name):
+def projects_model(name):
     # A string reference keeps the apps' dependency one way (projects -> organizations).
     return apps.get_model("projects", name)
 
 
-def _chunks(keys):
+def in_chunks(keys):
+    """The distinct `keys`, sorted, in lists of CHUNK (SQLite takes a bounded number of
+    parameters a query)."""
     keys = sorted(set(keys))
     for start in range(0, len(keys), CHUNK):
         yield keys[start : start + CHUNK]
@@ -74,15 +76,15 @@ def _chunks(keys):
 
 def project_subjects(project_pks, *, using="default"):
     """{project pk: the text of its subjects}, in five queries a chunk."""
-    Project = _model("Project")
+    Project = projects_model("Project")
     texts = defaultdict(list)
     through = [
         (Project.keywords.through, "keyword__name"),
         (Project.fields_of_science.through, "fieldofscience__title"),
         (Project.topics.through, "topic__title"),
-        (_model("ProjectProgrammePart"), "programme_part__title"),
+        (projects_model("ProjectProgrammePart"), "programme_part__title"),
     ]
-    for chunk in _chunks(project_pks):
+    for chunk in in_chunks(project_pks):
         rows = (
             Project.objects.using(using).filter(pk__in=chunk).values_list("pk", "acronym", "title")
         )
@@ -103,13 +105,13 @@ def refresh_search(organization_pks, *, projects_changed=None, using="default") 
     again. None: any project may have changed (an editor's save, refresh_stats). The import
     passes those its rows changed: a newer dump recounts a third of the organizations, and
     their projects are nearly all the projects."""
-    Participation = _model("Participation")
+    Participation = projects_model("Participation")
     # A project is stemmed once, and its stems stored at once: a later chunk with another
     # of its members reads them back rather than keeping every project's stems until the
     # last chunk (the peak of a first import's memory, at twice H2020's size).
     restemmed = set()
     refreshed = 0
-    for chunk in _chunks(organization_pks):
+    for chunk in in_chunks(organization_pks):
         links = (
             Participation.objects.using(using)
             .filter(organization_id__in=chunk)
@@ -125,7 +127,7 @@ def refresh_search(organization_pks, *, projects_changed=None, using="default") 
         else:
             current = needed - (projects_changed - restemmed)
         # Tuples of interned strings: one copy of each stem for all projects.
-        project_stems = _stored_stems(current, using=using)
+        project_stems = stored_stems(current, using=using)
         words, stemmed = set(), {}
         for pk, text in project_subjects(needed - project_stems.keys(), using=using).items():
             stemmed[pk] = project_stems[pk] = tuple(map(sys.intern, stems(text)))
@@ -146,26 +148,26 @@ def refresh_search(organization_pks, *, projects_changed=None, using="default") 
             # Only the rows that differ: most of what an import recounts comes out the same.
             rewrite_rows(SearchEvidence, EVIDENCE_COLUMNS, chunk, rows, using=using)
             add_words(words, using=using)
-            _store_stems(stemmed, using=using)
+            store_stems(stemmed, using=using)
         refreshed += len(chunk)
     return refreshed
 
 
-def _stored_stems(project_pks, *, using):
+def stored_stems(project_pks, *, using):
     """{project pk: its stored stems, as a tuple of interned strings}, of those that have
     them."""
     stored = {}
-    for chunk in _chunks(project_pks):
-        rows = _model("ProjectStems").objects.using(using).filter(project_id__in=chunk)
+    for chunk in in_chunks(project_pks):
+        rows = projects_model("ProjectStems").objects.using(using).filter(project_id__in=chunk)
         for pk, text in rows.values_list("project_id", "stems"):
             stored[pk] = tuple(map(sys.intern, text.split()))
     return stored
 
 
-def _store_stems(stemmed, *, using):
+def store_stems(stemmed, *, using):
     """Store the stems of the projects just stemmed ({pk: stems}), for the next refresh."""
-    ProjectStems = _model("ProjectStems")
-    for chunk in _chunks(stemmed):
+    ProjectStems = projects_model("ProjectStems")
+    for chunk in in_chunks(stemmed):
         ProjectStems.objects.using(using).filter(project_id__in=chunk).delete()
     rows = [(pk, " ".join(sorted(stems))) for pk, stems in stemmed.items()]
     insert_many(ProjectStems._meta.db_table, ["project_id", "stems"], rows, using=using)

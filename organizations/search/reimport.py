@@ -24,12 +24,12 @@ from base.database import delete_by_key, insert_many
 from organizations.models import Organization, SearchEvidence
 from organizations.search.evidence import (
     EVIDENCE_COLUMNS,
-    _chunks,
-    _model,
-    _store_stems,
-    _stored_stems,
+    in_chunks,
     project_subjects,
+    projects_model,
     rank_of,
+    store_stems,
+    stored_stems,
 )
 from organizations.search.words import add_words, listed_words, stems
 
@@ -60,9 +60,9 @@ def shift_search(projects_changed, *, counted_whole, using="default"):
     Returns (the organizations shifted, those to count whole: see the module's text)."""
     shift = Counter()  # (organization, stem) -> projects gained (or lost, below zero)
     distrusted = set()
-    Participation = _model("Participation")
-    for chunk in _chunks(projects_changed):
-        stored = _stored_stems(chunk, using=using)
+    Participation = projects_model("Participation")
+    for chunk in in_chunks(projects_changed):
+        stored = stored_stems(chunk, using=using)
         moved, restemmed, words = {}, {}, set()
         for pk, text in project_subjects(chunk, using=using).items():
             now = tuple(map(sys.intern, stems(text)))
@@ -88,7 +88,7 @@ def shift_search(projects_changed, *, counted_whole, using="default"):
                 shift[organization, stem[:100]] += 1
             for stem in set(before).difference(now):
                 shift[organization, stem[:100]] -= 1
-        _store_stems(restemmed, using=using)
+        store_stems(restemmed, using=using)
         add_words(words, using=using)
     shift = {key: n for key, n in shift.items() if n and key[0] not in distrusted}
     distrusted |= _write_shift(shift, using=using)
@@ -101,7 +101,7 @@ def _write_shift(shift, *, using):
     as they are, to be counted whole)."""
     organizations = {organization for organization, _ in shift}
     project_counts = {}
-    for chunk in _chunks(organizations):  # SQLite takes a bounded number of parameters
+    for chunk in in_chunks(organizations):  # SQLite takes a bounded number of parameters
         chosen = Organization.objects.using(using).filter(pk__in=chunk)
         project_counts.update(chosen.values_list("pk", "project_count"))
     stored = _stored_rows(list(shift), using=using)
