@@ -261,11 +261,22 @@ def test_a_widened_word_ranks_by_its_best_stem_page_after_page(client, db, q):
     assert found(client, q) + found(client, q, page=2) == expected[:40]
 
 
-def test_past_the_real_last_page_of_an_estimated_count_the_last_page_shows(client, db, monkeypatch):
+@pytest.fixture
+def small_samples(monkeypatch):
+    """The facets' sample taken from ten matches on, of about ten, however few it finds."""
+    from organizations import facets
+
+    monkeypatch.setattr(facets, "SAMPLE_FROM", 10)
+    monkeypatch.setattr(facets, "SAMPLE_SIZE", 10)
+    monkeypatch.setattr(facets, "MIN_SAMPLED", 1)
+
+
+def test_past_the_real_last_page_of_an_estimated_count_the_last_page_shows(
+    client, db, small_samples
+):
     """A count estimated from a sample (every fourth organization by id here) can exceed the
     real one; a page past the real last page shows that page, counted exactly, not an empty
     page under "about 120 organizations"."""
-    from organizations import facets
 
     for n in range(120):
         organization = make_organization(name=f"Lab {n:03}")
@@ -273,9 +284,6 @@ def test_past_the_real_last_page_of_an_estimated_count_the_last_page_shows(clien
             organization.name = f"Robotics Lab {n:03}"
             organization.save()
     real = Organization.objects.filter(name__startswith="Robotics").count()
-    monkeypatch.setattr(facets, "SAMPLE_FROM", 10)
-    monkeypatch.setattr(facets, "SAMPLE_SIZE", 10)
-    monkeypatch.setattr(facets, "MIN_SAMPLED", 1)
     first = results(client, "robotics")
     assert first.context["count_estimated"]
     assert first.context["paginator"].count > real + 20  # pages past the real ones
@@ -293,12 +301,11 @@ def test_past_the_real_last_page_of_an_estimated_count_the_last_page_shows(clien
 
 
 def test_near_the_end_of_an_underestimated_count_the_last_results_can_be_reached(
-    client, db, monkeypatch
+    client, db, small_samples
 ):
     """A sample can also hold fewer than its share (3 of the results here, which a step of
     4 makes "about 12", of 48): the pages near the estimate's end are counted exactly, and
     the results past it are reached."""
-    from organizations import facets
 
     sampled = 0
     for n in range(60):
@@ -308,9 +315,6 @@ def test_near_the_end_of_an_underestimated_count_the_last_results_can_be_reached
             organization.name = f"Robotics Lab {n:03}"
             organization.save()
     real = Organization.objects.filter(name__startswith="Robotics").count()
-    monkeypatch.setattr(facets, "SAMPLE_FROM", 10)
-    monkeypatch.setattr(facets, "SAMPLE_SIZE", 10)
-    monkeypatch.setattr(facets, "MIN_SAMPLED", 1)
     first = results(client, "robotics")
     assert first.context["count_estimated"]
     assert first.context["paginator"].count < real - 20  # fewer pages than the real ones
@@ -321,7 +325,9 @@ def test_near_the_end_of_an_underestimated_count_the_last_results_can_be_reached
     assert len(last.context["object_list"]) == real - 40
 
 
-def test_a_search_with_many_matches_is_counted_over_a_sample(client, db, monkeypatch):
+def test_a_search_with_many_matches_is_counted_over_a_sample(
+    client, db, monkeypatch, small_samples
+):
     # Past facets.SAMPLE_FROM matches (bounded from the evidence index), the count and the
     # facets come from every step-th organization by id and say "about"; the page itself
     # is the real first page.
@@ -329,9 +335,6 @@ def test_a_search_with_many_matches_is_counted_over_a_sample(client, db, monkeyp
 
     for n in range(40):
         make_organization(name=f"Robotics Lab {n:02}", country="DE" if n % 2 else "FR")
-    monkeypatch.setattr(facets, "SAMPLE_FROM", 10)
-    monkeypatch.setattr(facets, "SAMPLE_SIZE", 10)
-    monkeypatch.setattr(facets, "MIN_SAMPLED", 1)
     response = results(client, "robotics")
     assert "about" in response.text.split('class="result-count"')[1].split("</p>")[0]
     assert 10 <= response.context["paginator"].count <= 80
