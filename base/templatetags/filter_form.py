@@ -4,8 +4,9 @@ form's fifteen fields took more than a search's count."""
 
 from django import template
 from django.templatetags.static import static
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+
+from base.html import escaped
 
 register = template.Library()
 
@@ -25,26 +26,26 @@ def filter_fields(form, primary=0) -> SafeString:
             )
         out.append(_field(field))
     if primary and len(fields) > primary:
-        script = conditional_escape(static("js/filters.js"))
+        script = escaped(static("js/filters.js"))
         out.append(f'</div></details><script src="{script}" defer></script>')
     return mark_safe("\n".join(out))  # noqa: S308 - every value escaped in _field
 
 
 def _field(field) -> str:
-    widget_type, errors, label = field.widget_type, field.errors, conditional_escape(field.label)
-    name = conditional_escape(field.name)
+    widget_type, errors, label = field.widget_type, field.errors, escaped(field.label)
+    name = escaped(field.name)
     classes = f"filters__field filters__field--{widget_type}"
     classes += " filters__field--invalid" if errors else ""
     parts = [f'<div class="{classes}" id="field-{name}">']
-    label_tag = f'<label for="{conditional_escape(field.id_for_label)}">{label}</label>'
+    label_tag = f'<label for="{escaped(field.id_for_label)}">{label}</label>'
     if field.use_fieldset:
         parts.append(f"<fieldset><legend>{label}</legend>")
     elif widget_type != "checkbox":
         parts.append(label_tag)
     if field.help_text:
         parts.append(
-            f'<div class="helptext" id="{conditional_escape(field.auto_id)}_helptext">'
-            f"{conditional_escape(field.help_text)}</div>"
+            f'<div class="helptext" id="{escaped(field.auto_id)}_helptext">'
+            f"{escaped(field.help_text)}</div>"
         )
     if errors:
         parts.append(str(errors))

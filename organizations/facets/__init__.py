@@ -88,9 +88,10 @@ def facets(filterset, request):
     Everything is counted over the current results (with every filter applied), so a count
     is the number of results that choosing the value would leave. The number of results
     and the four facets come from one query, the number of results per (country, kind,
-    sector, SME), summed here. The subjects take two more (subject_facets.py). Keywords take
-    one more, made only when there are at most KEYWORD_FACET_MAX_RESULTS results. A search
-    with many matches is counted over a sample (sample_step: one query), shown as "about".
+    sector, SME), summed here. The subjects take one more (facets/subjects.py). Keywords
+    take two more, made only when there are at most KEYWORD_FACET_MAX_RESULTS results (and
+    one, when no project has a keyword). A search with many matches is counted over a
+    sample (sample_step: one query), shown as "about".
     """
     data = filterset.form.cleaned_data
     params = current_params(request)
@@ -102,7 +103,7 @@ def facets(filterset, request):
     if step > 1 and count < MIN_SAMPLED:
         step, results = 1, filterset.qs
         count, smes, counts, projects = _cube(results, projects=searching)
-    sampled = count  # the organizations counted (of the sample, when step > 1)
+    counted = count  # the organizations counted (of the sample, when step > 1)
     if step > 1:
         # Two significant digits, as the facets' "about" counts: a sample gives no more.
         count, smes = round(count * step, 2 - len(str(count * step))), smes * step
@@ -140,14 +141,14 @@ def facets(filterset, request):
         # Each organization has a score of subjects to group: half the sample at most, and
         # within the projects an exact count may have ("technology" on HORIZON: a quarter
         # of its sample, 3,800 subject rows rather than 7,700).
-        share = max(SUBJECT_SAMPLE_SHARE, subject_step_of(sampled, projects))
+        share = max(SUBJECT_SAMPLE_SHARE, subject_step_of(counted, projects))
         subject_step = min(step * share, SAMPLES)
-        results = filterset.results(subject_step)
-    elif searching and subject_step_of(count, projects) > 1:
+    elif searching:
+        subject_step = subject_step_of(count, projects)
+    if subject_step > 1:
         # A search's subject sample read from the evidence's sample index, whose statistics
         # tell the planner its size: with MOD(id, step) it expected one organization and
         # sorted HORIZON's 23,000 subjects of "oncology" (30 ms) rather than hash them.
-        subject_step = subject_step_of(count, projects)
         results = filterset.results(subject_step)
     groups += subject_facets(results, count, data, params, step=subject_step)
     if 0 < count <= KEYWORD_FACET_MAX_RESULTS:
